@@ -1,0 +1,102 @@
+import type { AppInfo, LedgerEvent } from '../../shared/contract';
+import type { CommandHandlers } from './command-handlers';
+import { DeviceDirectory } from './devices/device-directory';
+import { recordDiscoveries } from './discovery/discovery-recorder';
+import { DeviceRegistry } from './discovery/device-registry';
+import { CoreEventBus } from './event-bus';
+import { LedgerService, type AppendRequest } from './ledger/ledger-service';
+import type { Clock } from './ports/clock';
+import type { LedgerStore, StoredEvent } from './ports/ledger-store';
+import type { Logger } from './ports/logger';
+import { SyncStatusTracker } from './sync/sync-status-tracker';
+
+export interface CorePorts {
+  ledgerStore: LedgerStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface CoreIdentity {
+  host: AppInfo['host'];
+  version: string;
+  dataDir: string;
+  platform: string;
+}
+
+export interface Core {
+  readonly info: AppInfo;
+  readonly ledger: LedgerService;
+  readonly devices: DeviceDirectory;
+  /** Where adapters report what they see; see main/core/discovery. */
+  readonly registry: DeviceRegistry;
+  readonly sync: SyncStatusTracker;
+  readonly events: CoreEventBus;
+  readonly handlers: CommandHandlers;
+  /** Appends an event and tells every UI about it. */
+  append: (request: AppendRequest) => StoredEvent;
+  /**
+   * Periodic housekeeping, called by the host every few hundred milliseconds: announces events written
+   * by another process (the CLI) and lets lost devices expire after their grace period.
+   */
+  tick: () => void;
+}
+
+/** The composition function: ports in, services out; no globals (architecture.md). */
+export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
+  const ledger = new LedgerService(ports.ledgerStore, ports.clock);
+  const registry = new DeviceRegistry(ports.clock);
+  const devices = new DeviceDirectory(ports.ledgerStore, registry);
+  const sync = new SyncStatusTracker(ports.ledgerStore);
+  const events = new CoreEventBus();
+  const info: AppInfo = { name: 'Fieldline', stationId: ledger.stationId, ...identity };
+
+  const announceLedgerChange = (): void => {
+    events.emit('ledger:changed', { eventCount: ports.ledgerStore.eventCount() });
+    const changed = devices.takeLedgerChanges();
+    if (changed.length > 0) events.emit('devices:changed', { upserted: changed, removedIds: [] });
+    events.emit('sync:status-changed', sync.status());
+  };
+
+  const append = (request: AppendRequest): StoredEvent => {
+    const event = ledger.append(request);
+    ports.logger.info({ eventId: event.id, type: event.type, deviceId: event.deviceId }, 'ledger event appended');
+    announceLedgerChange();
+    return event;
+  };
+
+  recordDiscoveries(registry, { append, listEvents: (query) => ledger.listEvents(query) }, ports.logger);
+  registry.onChanged(({ upserted, removedIds }) => {
+    events.emit('devices:changed', { upserted: devices.describeLive(upserted), removedIds });
+  });
+
+  const handlers: CommandHandlers = {
+    'app:info': () => info,
+    'devices:list': () => ({ devices: devices.list() }),
+    'ledger:list-events': (input) => {
+      const stored = ledger.listEvents(input);
+      const last = stored.at(-1);
+      return { events: stored, nextBefore: stored.length === input.limit && last ? last.position : null };
+    },
+    'ledger:device-history': ({ deviceId }) => ({ events: ledger.deviceHistory(deviceId).map(withoutPosition) }),
+    'sync:status': () => sync.status(),
+  };
+
+  return {
+    info,
+    ledger,
+    devices,
+    registry,
+    sync,
+    events,
+    handlers,
+    append,
+    tick() {
+      if (ports.ledgerStore.hasExternalChanges()) announceLedgerChange();
+      registry.expire();
+    },
+  };
+}
+
+function withoutPosition({ position: _position, ...event }: StoredEvent): LedgerEvent {
+  return event;
+}

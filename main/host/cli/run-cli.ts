@@ -1,0 +1,70 @@
+import { Command, CommanderError } from 'commander';
+import { writeError, type CliOutput } from './cli-output';
+import { listDevices } from './devices-command';
+import { EXIT } from './exit-codes';
+import { ledgerAppend, ledgerExport, ledgerVerify, type AppendOptions } from './ledger-commands';
+
+interface GlobalOptions {
+  json?: boolean;
+  dataDir?: string;
+}
+
+/**
+ * Runs one `fieldline` command line and returns its exit code (see exit-codes.ts). Output streams are
+ * parameters so tests run the CLI in-process.
+ */
+export async function runCli(argv: string[], streams: Pick<CliOutput, 'stdout' | 'stderr'> = process): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('fieldline')
+    .description('Fieldline: provision and service IoT devices, keep their lifecycle record.')
+    .option('--json', 'print JSON lines (one object per line) instead of text')
+    .option('--data-dir <path>', 'data folder (default: $FIELDLINE_DATA_DIR or $XDG_DATA_HOME/fieldline)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => streams.stdout.write(text), writeErr: (text) => streams.stderr.write(text) });
+
+  const output = (): CliOutput => ({ isJson: program.opts<GlobalOptions>().json === true, ...streams });
+  const dataDir = (): string | undefined => program.opts<GlobalOptions>().dataDir;
+
+  program
+    .command('devices')
+    .description('list the devices the station knows')
+    .action(async () => {
+      exitCode = await listDevices(output(), dataDir());
+    });
+
+  const ledger = program.command('ledger').description('the lifecycle record');
+  ledger
+    .command('verify')
+    .description('check every hash link of the ledger; exit 3 names the first broken link')
+    .action(async () => {
+      exitCode = await ledgerVerify(output(), dataDir());
+    });
+  ledger
+    .command('export')
+    .description('stream every event, oldest first, as JSON lines')
+    .option('--json', 'JSON lines (the only export format so far)')
+    .action(async () => {
+      exitCode = await ledgerExport(output(), dataDir());
+    });
+  ledger
+    .command('append')
+    .description('append an event (for tests and scripting)')
+    .requiredOption('--actor <name>', 'who did it')
+    .requiredOption('--type <type>', 'dotted event type, e.g. note.added')
+    .option('--device <id>', 'the device the event is about')
+    .option('--payload <json>', 'event payload as JSON', undefined)
+    .action(async (options: AppendOptions) => {
+      exitCode = await ledgerAppend(output(), dataDir(), options);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error: unknown) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    await writeError(output(), error);
+    return EXIT.failed;
+  }
+}

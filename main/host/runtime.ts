@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppInfo } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import { SqliteLedgerStore } from '../adapters/ledger/sqlite-ledger-store';
+import { createPinoLogger } from '../adapters/pino-logger';
+import { createCore, type Core } from '../core/create-core';
+import type { CoreEventListener, Disposable } from '../core/event-bus';
+import { systemClock, type Clock } from '../core/ports/clock';
+import type { Logger } from '../core/ports/logger';
+import { readAppVersion } from './app-version';
+import { ledgerPath } from './data-dir';
+import { createDispatcher, type Dispatcher } from './dispatcher';
+
+export interface StationRuntimeOptions {
+  /** Where the ledger and station state live (resolve it with `resolveDataDir`). */
+  dataDir: string;
+  host: AppInfo['host'];
+  /** Defaults to the root package.json's version (Electron passes `app.getVersion()`). */
+  version?: string;
+  /** Defaults to JSON lines in `<dataDir>/logs/<host>.log`. */
+  logger?: Logger;
+  clock?: Clock;
+  /** How often the core's housekeeping runs (events from other processes, lost devices); default 250 ms. */
+  tickMs?: number;
+}
+
+/** The core wired to real adapters, as both hosts (Electron IPC and the WebSocket station) use it. */
+export interface StationRuntime {
+  readonly info: AppInfo;
+  readonly dispatcher: Dispatcher;
+  readonly core: Core;
+  readonly logger: Logger;
+  onEvent(listener: CoreEventListener): Disposable;
+  close(): Promise<void>;
+}
+
+export function openStationRuntime(options: StationRuntimeOptions): Promise<StationRuntime> {
+  ensureDataDir(options.dataDir);
+  const log = options.logger
+    ? { logger: options.logger, close: () => undefined }
+    : createPinoLogger({ destination: join(options.dataDir, 'logs', `${options.host}.log`) });
+  const { logger } = log;
+  const store = SqliteLedgerStore.open(ledgerPath(options.dataDir));
+  const core = createCore(
+    { ledgerStore: store, clock: options.clock ?? systemClock, logger },
+    { host: options.host, version: options.version ?? readAppVersion(), dataDir: options.dataDir, platform: process.platform },
+  );
+  const poll = setInterval(() => {
+    try {
+      core.tick();
+    } catch (error: unknown) {
+      logger.error({ err: error }, 'periodic core housekeeping failed');
+    }
+  }, options.tickMs ?? 250);
+  poll.unref();
+  logger.info({ dataDir: options.dataDir, stationId: core.info.stationId, host: options.host }, 'station runtime opened');
+  return Promise.resolve({
+    info: core.info,
+    dispatcher: createDispatcher(core.handlers, logger),
+    core,
+    logger,
+    onEvent: (listener) => core.events.onEvent(listener),
+    close: () => {
+      clearInterval(poll);
+      store.close();
+      log.close();
+      return Promise.resolve();
+    },
+  });
+}
+
+function ensureDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error: unknown) {
+    throw new AppError('DATA_DIR_UNUSABLE', `cannot create the data folder ${dataDir}`, { cause: error, details: { dataDir } });
+  }
+}

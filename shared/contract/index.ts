@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import { appInfo } from './app';
+import { devicesChanged, devicesList } from './devices';
+import { ledgerChanged, ledgerDeviceHistory, ledgerListEvents } from './ledger';
+import { syncStatus, syncStatusChanged } from './sync';
+
+export * from './define';
+export * from './envelope';
+export * from './app';
+export * from './devices';
+export * from './ledger';
+export * from './sync';
+
+/** Every command of the contract, by name. Transports refuse any name not listed here. */
+export const commands = {
+  [appInfo.name]: appInfo,
+  [devicesList.name]: devicesList,
+  [ledgerListEvents.name]: ledgerListEvents,
+  [ledgerDeviceHistory.name]: ledgerDeviceHistory,
+  [syncStatus.name]: syncStatus,
+} as const;
+
+/** Every event of the contract, by name. */
+export const events = {
+  [devicesChanged.name]: devicesChanged,
+  [ledgerChanged.name]: ledgerChanged,
+  [syncStatusChanged.name]: syncStatusChanged,
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type Events = typeof events;
+export type EventName = keyof Events;
+
+/** What the caller passes: the schema's input type (defaults may be omitted). */
+export type CommandInput<N extends CommandName> = z.input<Commands[N]['input']>;
+/** What the handler receives after parsing (defaults filled in). */
+export type ParsedCommandInput<N extends CommandName> = z.output<Commands[N]['input']>;
+export type CommandOutput<N extends CommandName> = z.output<Commands[N]['output']>;
+export type EventPayload<N extends EventName> = z.output<Events[N]['payload']>;
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(commands, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** The bridge the renderer talks to, over Electron IPC or WebSocket alike. */
+export interface Bridge {
+  invoke<N extends CommandName>(name: N, input?: CommandInput<N>): Promise<CommandOutput<N>>;
+  on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
+}
+export * from './wire';
