@@ -54,8 +54,10 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     events.emit('ledger:changed', { eventCount: ports.ledgerStore.eventCount() });
     const changed = devices.takeLedgerChanges();
     if (changed.length > 0) events.emit('devices:changed', { upserted: changed, removedIds: [] });
+    // The pending count grew with the new outbox row.
     events.emit('sync:status-changed', sync.status());
   };
+  sync.onChange((status) => events.emit('sync:status-changed', status));
 
   const append = (request: AppendRequest): StoredEvent => {
     const event = ledger.append(request);

@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'ALREADY_EXISTS',
   'DEVICE_REJECTED',
   'CANCELLED',
+  'FLEET_UNREACHABLE',
+  'FLEET_BAD_RESPONSE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

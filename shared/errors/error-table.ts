@@ -57,6 +57,14 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorPresentation> = {
   ALREADY_EXISTS: { title: 'It already exists', action: 'Use the existing item, or choose another name.' },
   DEVICE_REJECTED: { title: 'The device refused the request', action: 'Check that the firmware and settings suit this device; the log names the device’s reason.' },
   CANCELLED: { title: 'Cancelled', action: 'Start the operation again when you are ready.' },
+  FLEET_UNREACHABLE: {
+    title: 'Fleet server not reachable',
+    action: 'Nothing is lost: records wait in the outbox and are sent when the server answers again.',
+  },
+  FLEET_BAD_RESPONSE: {
+    title: 'The fleet server answered something unexpected',
+    action: 'Check the fleet server URL in Settings; records stay queued until a real fleet server answers.',
+  },
 };
 
 export function presentError(code: ErrorCode): ErrorPresentation {

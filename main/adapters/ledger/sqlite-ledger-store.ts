@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/errors';
-import type { JsonValue, LifecycleState } from '../../../shared/contract';
+import type { JsonValue, LedgerEvent, LifecycleState } from '../../../shared/contract';
 import type { DeviceRecord } from '../../core/ledger/device-record';
 import type { AppendContext, EventQuery, LedgerStore, PlannedAppend, StoredEvent } from '../../core/ports/ledger-store';
 import { openLedgerDatabase } from './open-ledger-database';
@@ -129,6 +129,34 @@ export class SqliteLedgerStore implements LedgerStore {
 
   pendingOutboxCount(): number {
     return this.#db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox').get()?.n ?? 0;
+  }
+
+  outboxBatch(limit: number): LedgerEvent[] {
+    return this.#db
+      .prepare<[string, number], EventRow>(
+        `SELECT e.* FROM outbox o JOIN events e ON e.position = o.event_position
+         WHERE e.station_id = ? ORDER BY e.station_seq LIMIT ?`,
+      )
+      .all(this.stationId, limit)
+      .map((row) => {
+        const { position: _position, ...event } = toStoredEvent(row);
+        return event;
+      });
+  }
+
+  acknowledgeThrough(stationSeq: number): void {
+    this.#db
+      .prepare(
+        `DELETE FROM outbox WHERE event_position IN
+           (SELECT position FROM events WHERE station_id = ? AND station_seq <= ?)`,
+      )
+      .run(this.stationId, stationSeq);
+  }
+
+  requeueFrom(stationSeq: number): void {
+    this.#db
+      .prepare('INSERT OR IGNORE INTO outbox (event_position) SELECT position FROM events WHERE station_id = ? AND station_seq >= ?')
+      .run(this.stationId, stationSeq);
   }
 
   hasExternalChanges(): boolean {

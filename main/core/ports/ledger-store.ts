@@ -51,6 +51,12 @@ export interface LedgerStore {
   eventCount(): number;
   lastPosition(): number;
   pendingOutboxCount(): number;
+  /** This station's events waiting in the outbox, in chain order (oldest first), at most `limit`. */
+  outboxBatch(limit: number): LedgerEvent[];
+  /** The fleet server holds this station's events up to `stationSeq`: drop them from the outbox. */
+  acknowledgeThrough(stationSeq: number): void;
+  /** The server lost events: put this station's events from `stationSeq` on back into the outbox. */
+  requeueFrom(stationSeq: number): void;
   /** True when another connection committed since the last call (SQLite `PRAGMA data_version`). */
   hasExternalChanges(): boolean;
   close(): void;

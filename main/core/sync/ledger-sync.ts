@@ -1,0 +1,55 @@
+import { AppError, toAppError } from '../../../shared/errors';
+import type { FleetClient } from '../ports/fleet-client';
+import type { LedgerStore } from '../ports/ledger-store';
+
+/** Events per request; the fleet server accepts up to 500. */
+export const SYNC_BATCH_SIZE = 500;
+
+export interface SyncRunResult {
+  /** Events the server acknowledged during this run. */
+  acknowledged: number;
+  pendingAfter: number;
+}
+
+/**
+ * Sends this station's outbox to the fleet server until it is empty. Exactly-once rests on two facts:
+ * the outbox row is written in the same transaction as its event, and is deleted only after the server
+ * acknowledged the event's position; the server applies events idempotently by id. So a crash or a lost
+ * response at any point leads to a resend, never a loss, and a resend changes nothing on the server.
+ */
+export async function syncOutbox(store: LedgerStore, client: FleetClient, signal: AbortSignal): Promise<SyncRunResult> {
+  let acknowledged = 0;
+  let gapRecoveries = 0;
+  for (;;) {
+    signal.throwIfAborted();
+    const batch = store.outboxBatch(SYNC_BATCH_SIZE);
+    const first = batch[0];
+    if (first === undefined) return { acknowledged, pendingAfter: 0 };
+    try {
+      const ack = await client.sendBatch(store.stationId, batch, signal);
+      const before = store.pendingOutboxCount();
+      store.acknowledgeThrough(ack.acceptedThrough);
+      const progress = before - store.pendingOutboxCount();
+      acknowledged += progress;
+      if (progress === 0) {
+        throw new AppError('FLEET_BAD_RESPONSE', `the server acknowledged through ${ack.acceptedThrough} but the batch starts at ${first.stationSeq}`);
+      }
+    } catch (error: unknown) {
+      const resumeFrom = resumePointOf(error);
+      // A gap means the server is missing events we consider delivered (e.g. restored from a backup):
+      // the ledger still has them, so queue them again from where the server wants to resume.
+      if (resumeFrom !== null && resumeFrom < first.stationSeq && gapRecoveries < 3) {
+        gapRecoveries += 1;
+        store.requeueFrom(resumeFrom);
+        continue;
+      }
+      throw toAppError(error);
+    }
+  }
+}
+
+function resumePointOf(error: unknown): number | null {
+  if (!(error instanceof AppError) || error.code !== 'SYNC_GAP') return null;
+  const resumeFrom = error.details?.resumeFrom;
+  return typeof resumeFrom === 'number' && Number.isInteger(resumeFrom) && resumeFrom > 0 ? resumeFrom : null;
+}

@@ -1,0 +1,98 @@
+import { toAppError } from '../../../shared/errors';
+import type { Clock } from '../ports/clock';
+import type { FleetClient } from '../ports/fleet-client';
+import type { LedgerStore } from '../ports/ledger-store';
+import type { Logger } from '../ports/logger';
+import { syncOutbox } from './ledger-sync';
+import type { SyncStatusTracker } from './sync-status-tracker';
+
+export interface SyncSchedulerOptions {
+  store: LedgerStore;
+  /** The current fleet client, or null while no fleet server is configured. */
+  client: () => FleetClient | null;
+  tracker: SyncStatusTracker;
+  logger: Logger;
+  clock: Clock;
+  /** First retry delay; doubles per failure up to `maxDelayMs` (full jitter). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** How often to look again when nothing woke the sender. */
+  idleIntervalMs?: number;
+  /** Injected for tests; Math.random otherwise. */
+  random?: () => number;
+}
+
+/**
+ * Runs the outbox sender in the background: immediately when woken (a new event), otherwise every
+ * `idleIntervalMs`; after a failure it backs off exponentially with full jitter so that a fleet of
+ * stations coming back online does not hammer the server in step.
+ */
+export class SyncScheduler {
+  readonly #options: Required<SyncSchedulerOptions>;
+  readonly #stop = new AbortController();
+  #wake: (() => void) | null = null;
+  #failures = 0;
+  #loop: Promise<void> | null = null;
+
+  constructor(options: SyncSchedulerOptions) {
+    this.#options = { baseDelayMs: 1_000, maxDelayMs: 60_000, idleIntervalMs: 30_000, random: Math.random, ...options };
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /** New events are waiting; send now unless backing off after a failure. */
+  wake(): void {
+    if (this.#failures === 0) this.#wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    const { store, tracker, logger, clock } = this.#options;
+    while (!this.#stop.signal.aborted) {
+      const client = this.#options.client();
+      if (client !== null && store.pendingOutboxCount() > 0) {
+        tracker.started();
+        try {
+          const result = await syncOutbox(store, client, this.#stop.signal);
+          this.#failures = 0;
+          tracker.succeeded(new Date(clock.nowMs()));
+          logger.info({ acknowledged: result.acknowledged }, 'outbox synced');
+        } catch (error: unknown) {
+          if (this.#stop.signal.aborted) break;
+          this.#failures += 1;
+          const appError = toAppError(error);
+          tracker.failed(appError);
+          logger.warn({ code: appError.code, message: appError.message, failures: this.#failures }, 'sync failed; will retry');
+        }
+      }
+      await this.#sleep(this.#failures === 0 ? this.#options.idleIntervalMs : this.#backoffMs());
+    }
+  }
+
+  #backoffMs(): number {
+    const { baseDelayMs, maxDelayMs, random } = this.#options;
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(this.#failures - 1, 30));
+    return Math.round(random() * ceiling);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = null;
+        done();
+      };
+    });
+  }
+}
