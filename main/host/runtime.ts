@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { AppInfo } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { SqliteLedgerStore } from '../adapters/ledger/sqlite-ledger-store';
+import { BonjourMdnsBrowser } from '../adapters/mdns/bonjour-mdns-browser';
 import { createPinoLogger } from '../adapters/pino-logger';
+import { discoverOverMdns } from '../core/discovery/mdns-discovery';
 import { createCore, type Core } from '../core/create-core';
 import type { CoreEventListener, Disposable } from '../core/event-bus';
 import { systemClock, type Clock } from '../core/ports/clock';
@@ -21,6 +23,11 @@ export interface StationRuntimeOptions {
   /** Defaults to JSON lines in `<dataDir>/logs/<host>.log`. */
   logger?: Logger;
   clock?: Clock;
+  /**
+   * Browse the local link for devices advertised over mDNS (default true). Tests outside a private
+   * network namespace turn it off so that they send nothing beyond loopback.
+   */
+  enableMdns?: boolean;
   /** How often the core's housekeeping runs (events from other processes, lost devices); default 250 ms. */
   tickMs?: number;
 }
@@ -46,6 +53,7 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
     { ledgerStore: store, clock: options.clock ?? systemClock, logger },
     { host: options.host, version: options.version ?? readAppVersion(), dataDir: options.dataDir, platform: process.platform },
   );
+  const mdns = options.enableMdns === false ? null : startMdnsDiscovery(core, logger);
   const poll = setInterval(() => {
     try {
       core.tick();
@@ -61,13 +69,24 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
     core,
     logger,
     onEvent: (listener) => core.events.onEvent(listener),
-    close: () => {
+    close: async () => {
       clearInterval(poll);
+      await mdns?.stop();
       store.close();
       log.close();
-      return Promise.resolve();
     },
   });
+}
+
+function startMdnsDiscovery(core: Core, logger: Logger): { stop: () => Promise<void> } {
+  const browser = new BonjourMdnsBrowser((error) => logger.warn({ err: error }, 'mDNS socket error; network discovery may miss devices'));
+  const discovery = discoverOverMdns(browser, core.registry, logger.child({ transport: 'mdns' }));
+  return {
+    stop: async () => {
+      discovery.dispose();
+      await browser.close();
+    },
+  };
 }
 
 function ensureDataDir(dataDir: string): void {

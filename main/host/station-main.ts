@@ -12,20 +12,25 @@ export async function runStation(argv: string[]): Promise<number> {
   const program = new Command('station')
     .option('--port <number>', 'TCP port on 127.0.0.1 (0 picks a free one)', '4310')
     .option('--data-dir <path>', 'data folder (default: $FIELDLINE_DATA_DIR or $XDG_DATA_HOME/fieldline)')
+    .option('--no-mdns', 'do not browse the local network for devices advertised over mDNS')
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });
   } catch (error: unknown) {
     return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
   }
-  const options = program.opts<{ port: string; dataDir?: string }>();
+  const options = program.opts<{ port: string; dataDir?: string; mdns: boolean }>();
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     process.stderr.write(`--port must be a number from 0 to 65535, not "${options.port}"\n`);
     return 2;
   }
   try {
-    const runtime = await openStationRuntime({ dataDir: resolveDataDir({ flag: options.dataDir }), host: 'station' });
+    const runtime = await openStationRuntime({
+      dataDir: resolveDataDir({ flag: options.dataDir }),
+      host: 'station',
+      enableMdns: options.mdns,
+    });
     const server = await startStationServer({ endpoint: runtime, logger: runtime.logger, port });
     process.stdout.write(`Fieldline station: ${server.url}\n`);
     await waitForStopSignal();
