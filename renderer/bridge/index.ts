@@ -1,0 +1,10 @@
+export { BridgeProvider } from './BridgeProvider';
+export { createBridge } from './create-bridge';
+export { createWebSocketBridge, type WebSocketBridgeOptions } from './websocket-bridge';
+export { stationSocketUrl } from './station-url';
+export type { ConnectionState } from './connection-state';
+export type { ProblemReporter, StationBridge } from './station-bridge';
+export { useBridge } from './use-bridge';
+export { useCommand, type CommandState } from './use-command';
+export { useConnectionState, useReconnected } from './use-connection-state';
+export { useEvent } from './use-event';

@@ -1,0 +1,32 @@
+import { AppShell } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { ErrorBoundary } from '../ui/ErrorBoundary';
+import { AppHeader } from './shell/AppHeader';
+import { MainNavigation } from './shell/MainNavigation';
+import { useHashRoute } from './shell/use-hash-route';
+import { ViewOutlet } from './shell/ViewOutlet';
+
+export function App() {
+  const view = useHashRoute();
+  const [isNavigationOpen, navigation] = useDisclosure(false);
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !isNavigationOpen } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <AppHeader isNavigationOpen={isNavigationOpen} onToggleNavigation={navigation.toggle} />
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        <MainNavigation current={view} onNavigate={navigation.close} />
+      </AppShell.Navbar>
+      <AppShell.Main>
+        {/* Keyed by view: leaving a broken view clears its error, and the others stay usable. */}
+        <ErrorBoundary resetKey={view}>
+          <ViewOutlet view={view} />
+        </ErrorBoundary>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
