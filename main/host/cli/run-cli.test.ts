@@ -21,7 +21,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
   stdout.on('data', (chunk: Buffer) => chunks.stdout.push(chunk));
   stderr.on('data', (chunk: Buffer) => chunks.stderr.push(chunk));
-  const code = await runCli(['--data-dir', dir.path, ...args], { stdout, stderr });
+  const code = await runCli(['--data-dir', dir.path, ...args], { stdout, stderr }, new AbortController().signal);
   return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() };
 }
 

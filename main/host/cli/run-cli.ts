@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { writeError, type CliOutput } from './cli-output';
-import { listDevices } from './devices-command';
+import { listDevices, type DevicesOptions } from './devices-command';
 import { EXIT } from './exit-codes';
 import { ledgerAppend, ledgerExport, ledgerVerify, type AppendOptions } from './ledger-commands';
 
@@ -13,7 +13,11 @@ interface GlobalOptions {
  * Runs one `fieldline` command line and returns its exit code (see exit-codes.ts). Output streams are
  * parameters so tests run the CLI in-process.
  */
-export async function runCli(argv: string[], streams: Pick<CliOutput, 'stdout' | 'stderr'> = process): Promise<number> {
+export async function runCli(
+  argv: string[],
+  streams: Pick<CliOutput, 'stdout' | 'stderr'> = process,
+  stop: AbortSignal = interruptSignal(),
+): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('fieldline')
     .description('Fieldline: provision and service IoT devices, keep their lifecycle record.')
@@ -27,9 +31,12 @@ export async function runCli(argv: string[], streams: Pick<CliOutput, 'stdout' |
 
   program
     .command('devices')
-    .description('list the devices the station knows')
-    .action(async () => {
-      exitCode = await listDevices(output(), dataDir());
+    .description('list the devices the station knows; --wait/--watch discover live')
+    .option('--wait <seconds>', 'discover for this long, print what was found, exit')
+    .option('--watch', 'print the list, then every change as a JSON line, until Ctrl-C')
+    .option('--no-mdns', 'with --wait/--watch: do not browse the network over mDNS')
+    .action(async (options: DevicesOptions) => {
+      exitCode = await listDevices(output(), dataDir(), options, stop);
     });
 
   const ledger = program.command('ledger').description('the lifecycle record');
@@ -67,4 +74,17 @@ export async function runCli(argv: string[], streams: Pick<CliOutput, 'stdout' |
     await writeError(output(), error);
     return EXIT.failed;
   }
+}
+
+/** Aborts on Ctrl-C or SIGTERM, so long-running commands (`devices --watch`) stop cleanly. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  const abort = (): void => {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
+    controller.abort();
+  };
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  return controller.signal;
 }
