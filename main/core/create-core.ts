@@ -1,4 +1,5 @@
 import type { AppInfo, LedgerEvent } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
 import type { CommandHandlers } from './command-handlers';
 import { DeviceDirectory } from './devices/device-directory';
 import { recordDiscoveries } from './discovery/discovery-recorder';
@@ -8,12 +9,16 @@ import { LedgerService, type AppendRequest } from './ledger/ledger-service';
 import type { Clock } from './ports/clock';
 import type { LedgerStore, StoredEvent } from './ports/ledger-store';
 import type { Logger } from './ports/logger';
+import type { FleetConnection } from './ports/fleet-connection';
+import { SyncScheduler } from './sync/sync-scheduler';
 import { SyncStatusTracker } from './sync/sync-status-tracker';
 
 export interface CorePorts {
   ledgerStore: LedgerStore;
   clock: Clock;
   logger: Logger;
+  /** The link to the fleet server; absent in tools that never sync. */
+  fleet?: FleetConnection;
 }
 
 export interface CoreIdentity {
@@ -39,6 +44,10 @@ export interface Core {
    * by another process (the CLI) and lets lost devices expire after their grace period.
    */
   tick: () => void;
+  /** Starts background work (the sync sender). */
+  start: () => void;
+  /** Stops background work; waits for a sync pass in flight. */
+  stop: () => Promise<void>;
 }
 
 /** The composition function: ports in, services out; no globals (architecture.md). */
@@ -47,6 +56,15 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
   const registry = new DeviceRegistry(ports.clock);
   const devices = new DeviceDirectory(ports.ledgerStore, registry);
   const sync = new SyncStatusTracker(ports.ledgerStore);
+  const fleet = ports.fleet;
+  sync.configured(fleet?.serverUrl() ?? null);
+  const scheduler = new SyncScheduler({
+    store: ports.ledgerStore,
+    client: () => fleet?.client() ?? null,
+    tracker: sync,
+    logger: ports.logger.child({ area: 'sync' }),
+    clock: ports.clock,
+  });
   const events = new CoreEventBus();
   const info: AppInfo = { name: 'Fieldline', stationId: ledger.stationId, ...identity };
 
@@ -63,6 +81,7 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     const event = ledger.append(request);
     ports.logger.info({ eventId: event.id, type: event.type, deviceId: event.deviceId }, 'ledger event appended');
     announceLedgerChange();
+    scheduler.wake();
     return event;
   };
 
@@ -81,6 +100,18 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     },
     'ledger:device-history': ({ deviceId }) => ({ events: ledger.deviceHistory(deviceId).map(withoutPosition) }),
     'sync:status': () => sync.status(),
+    'sync:enroll-station': async (input) => {
+      if (fleet === undefined) throw new AppError('NOT_IMPLEMENTED', 'this tool cannot enroll a station');
+      await fleet.enroll(input, AbortSignal.timeout(60_000));
+      sync.configured(fleet.serverUrl());
+      ports.logger.info({ serverUrl: fleet.serverUrl() }, 'station enrolled at the fleet server');
+      await scheduler.syncNow();
+      return sync.status();
+    },
+    'sync:now': async () => {
+      await scheduler.syncNow();
+      return sync.status();
+    },
   };
 
   return {
@@ -92,6 +123,8 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     events,
     handlers,
     append,
+    start: () => scheduler.start(),
+    stop: () => scheduler.stop(),
     tick() {
       if (ports.ledgerStore.hasExternalChanges()) announceLedgerChange();
       registry.expire();

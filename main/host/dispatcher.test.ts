@@ -4,13 +4,17 @@ import { silentLogger } from '../core/ports/logger';
 import { AppError } from '../../shared/errors';
 import { createDispatcher } from './dispatcher';
 
+const notConfigured = { state: 'not-configured', pendingCount: 0, lastSuccessAt: null, lastError: null, serverUrl: null } as const;
+
 function fakeHandlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
   return {
     'app:info': () => ({ name: 'Fieldline', version: '0.0.0', stationId: 's', dataDir: '/d', host: 'station', platform: 'linux' }),
     'devices:list': () => ({ devices: [] }),
     'ledger:list-events': () => ({ events: [], nextBefore: null }),
     'ledger:device-history': () => ({ events: [] }),
-    'sync:status': () => ({ state: 'not-configured', pendingCount: 0, lastSuccessAt: null, lastError: null, serverUrl: null }),
+    'sync:status': () => notConfigured,
+    'sync:enroll-station': () => notConfigured,
+    'sync:now': () => notConfigured,
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import type { AppInfo } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { SqliteLedgerStore } from '../adapters/ledger/sqlite-ledger-store';
 import { BonjourMdnsBrowser } from '../adapters/mdns/bonjour-mdns-browser';
+import { FileBackedFleetConnection } from '../adapters/fleet/fleet-connection';
 import { createPinoLogger } from '../adapters/pino-logger';
 import { discoverOverMdns } from '../core/discovery/mdns-discovery';
 import { createCore, type Core } from '../core/create-core';
@@ -49,8 +50,9 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
     : createPinoLogger({ destination: join(options.dataDir, 'logs', `${options.host}.log`) });
   const { logger } = log;
   const store = SqliteLedgerStore.open(ledgerPath(options.dataDir));
+  const fleet = new FileBackedFleetConnection(options.dataDir, store.stationId);
   const core = createCore(
-    { ledgerStore: store, clock: options.clock ?? systemClock, logger },
+    { ledgerStore: store, clock: options.clock ?? systemClock, logger, fleet },
     { host: options.host, version: options.version ?? readAppVersion(), dataDir: options.dataDir, platform: process.platform },
   );
   const mdns = options.enableMdns === false ? null : startMdnsDiscovery(core, logger);
@@ -62,6 +64,7 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
     }
   }, options.tickMs ?? 250);
   poll.unref();
+  core.start();
   logger.info({ dataDir: options.dataDir, stationId: core.info.stationId, host: options.host }, 'station runtime opened');
   return Promise.resolve({
     info: core.info,
@@ -71,6 +74,7 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
     onEvent: (listener) => core.events.onEvent(listener),
     close: async () => {
       clearInterval(poll);
+      await core.stop();
       await mdns?.stop();
       store.close();
       log.close();

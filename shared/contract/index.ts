@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { appInfo } from './app';
 import { devicesChanged, devicesList } from './devices';
 import { ledgerChanged, ledgerDeviceHistory, ledgerListEvents } from './ledger';
-import { syncStatus, syncStatusChanged } from './sync';
+import { syncEnrollStation, syncNow, syncStatus, syncStatusChanged } from './sync';
 
 export * from './define';
 export * from './envelope';
@@ -18,6 +18,8 @@ export const commands = {
   [ledgerListEvents.name]: ledgerListEvents,
   [ledgerDeviceHistory.name]: ledgerDeviceHistory,
   [syncStatus.name]: syncStatus,
+  [syncEnrollStation.name]: syncEnrollStation,
+  [syncNow.name]: syncNow,
 } as const;
 
 /** Every event of the contract, by name. */

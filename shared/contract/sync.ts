@@ -25,3 +25,25 @@ export const syncStatusChanged = defineEvent({
   payload: syncStatusSchema,
   doc: 'The sync state or pending count changed.',
 });
+
+export const syncEnrollStation = defineCommand({
+  name: 'sync:enroll-station',
+  input: z
+    .object({
+      serverUrl: z.string().min(1).max(2048),
+      /** The one-time bootstrap token from the fleet server's administrator. */
+      token: z.string().min(10).max(200),
+      /** PEM of the fleet CA, to trust the server on first contact. */
+      caPem: z.string().includes('BEGIN CERTIFICATE', { message: 'must be a PEM certificate' }).max(64 * 1024),
+    })
+    .strict(),
+  output: syncStatusSchema,
+  doc: 'Enrolls this station at a fleet server with a bootstrap token; afterwards records sync in the background.',
+});
+
+export const syncNow = defineCommand({
+  name: 'sync:now',
+  input: emptyInput,
+  output: syncStatusSchema,
+  doc: 'Sends waiting records now instead of waiting for the next attempt; answers with the resulting status.',
+});

@@ -33,6 +33,7 @@ export class SyncScheduler {
   #wake: (() => void) | null = null;
   #failures = 0;
   #loop: Promise<void> | null = null;
+  #inFlight: Promise<void> | null = null;
 
   constructor(options: SyncSchedulerOptions) {
     this.#options = { baseDelayMs: 1_000, maxDelayMs: 60_000, idleIntervalMs: 30_000, random: Math.random, ...options };
@@ -49,30 +50,44 @@ export class SyncScheduler {
 
   async stop(): Promise<void> {
     this.#stop.abort();
-    this.#wake?.();
     await this.#loop;
+    await this.#inFlight;
+  }
+
+  /**
+   * One pass now, whatever the backoff says (a person pressed "Sync now", or `fieldline sync`). Joins a
+   * pass already in flight instead of starting a second one. Failures are reported through the tracker.
+   */
+  syncNow(): Promise<void> {
+    this.#inFlight ??= this.#pass().finally(() => {
+      this.#inFlight = null;
+    });
+    return this.#inFlight;
   }
 
   async #run(): Promise<void> {
-    const { store, tracker, logger, clock } = this.#options;
     while (!this.#stop.signal.aborted) {
-      const client = this.#options.client();
-      if (client !== null && store.pendingOutboxCount() > 0) {
-        tracker.started();
-        try {
-          const result = await syncOutbox(store, client, this.#stop.signal);
-          this.#failures = 0;
-          tracker.succeeded(new Date(clock.nowMs()));
-          logger.info({ acknowledged: result.acknowledged }, 'outbox synced');
-        } catch (error: unknown) {
-          if (this.#stop.signal.aborted) break;
-          this.#failures += 1;
-          const appError = toAppError(error);
-          tracker.failed(appError);
-          logger.warn({ code: appError.code, message: appError.message, failures: this.#failures }, 'sync failed; will retry');
-        }
-      }
+      await this.syncNow();
       await this.#sleep(this.#failures === 0 ? this.#options.idleIntervalMs : this.#backoffMs());
+    }
+  }
+
+  async #pass(): Promise<void> {
+    const { store, tracker, logger, clock } = this.#options;
+    const client = this.#options.client();
+    if (client === null || store.pendingOutboxCount() === 0 || this.#stop.signal.aborted) return;
+    tracker.started();
+    try {
+      const result = await syncOutbox(store, client, this.#stop.signal);
+      this.#failures = 0;
+      tracker.succeeded(new Date(clock.nowMs()));
+      logger.info({ acknowledged: result.acknowledged }, 'outbox synced');
+    } catch (error: unknown) {
+      if (this.#stop.signal.aborted) return;
+      this.#failures += 1;
+      const appError = toAppError(error);
+      tracker.failed(appError);
+      logger.warn({ code: appError.code, message: appError.message, failures: this.#failures }, 'sync failed; will retry');
     }
   }
 
@@ -83,16 +98,18 @@ export class SyncScheduler {
   }
 
   #sleep(ms: number): Promise<void> {
+    const stop = this.#stop.signal;
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      if (stop.aborted) return resolve();
+      const done = (): void => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
+        stop.removeEventListener('abort', done);
         this.#wake = null;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      stop.addEventListener('abort', done, { once: true });
+      this.#wake = done;
     });
   }
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { SqliteLedgerStore } from '../../adapters/ledger/sqlite-ledger-store';
+import { FileBackedFleetConnection } from '../../adapters/fleet/fleet-connection';
 import { createPinoLogger } from '../../adapters/pino-logger';
 import { createCore, type Core } from '../../core/create-core';
 import { systemClock } from '../../core/ports/clock';
@@ -23,8 +24,9 @@ export function openCliCore(dataDirFlag: string | undefined): CliCore {
   }
   const store = SqliteLedgerStore.open(ledgerPath(dataDir));
   const log = createPinoLogger({ destination: join(dataDir, 'logs', 'cli.log') });
+  const fleet = new FileBackedFleetConnection(dataDir, store.stationId);
   const core = createCore(
-    { ledgerStore: store, clock: systemClock, logger: log.logger },
+    { ledgerStore: store, clock: systemClock, logger: log.logger, fleet },
     { host: 'cli', version: readAppVersion(), dataDir, platform: process.platform },
   );
   return {

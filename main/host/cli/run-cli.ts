@@ -3,6 +3,7 @@ import { writeError, type CliOutput } from './cli-output';
 import { listDevices, type DevicesOptions } from './devices-command';
 import { EXIT } from './exit-codes';
 import { ledgerAppend, ledgerExport, ledgerVerify, type AppendOptions } from './ledger-commands';
+import { syncEnroll, syncNow, type EnrollOptions } from './sync-commands';
 
 interface GlobalOptions {
   json?: boolean;
@@ -62,6 +63,22 @@ export async function runCli(
     .option('--payload <json>', 'event payload as JSON', undefined)
     .action(async (options: AppendOptions) => {
       exitCode = await ledgerAppend(output(), dataDir(), options);
+    });
+
+  const sync = program
+    .command('sync')
+    .description('send waiting records to the fleet server now and print the sync status')
+    .action(async () => {
+      exitCode = await syncNow(output(), dataDir());
+    });
+  sync
+    .command('enroll')
+    .description('enroll this station at a fleet server with a one-time bootstrap token')
+    .requiredOption('--server <url>', 'https://host:port of the fleet server')
+    .requiredOption('--token <token>', 'bootstrap token from the fleet server administrator')
+    .requiredOption('--ca <pem-file>', 'the fleet CA certificate, to trust the server on first contact')
+    .action(async (options: EnrollOptions) => {
+      exitCode = await syncEnroll(output(), dataDir(), options);
     });
 
   try {
