@@ -1,3 +1,5 @@
+// @peculiar/x509 resolves its ASN.1 helpers through tsyringe, which needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { z } from 'zod';
 import { AppError, describeZodError } from '../../../shared/errors';
