@@ -1,0 +1,90 @@
+import { tmpdir } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLab, type RunningLab } from './lab-runner';
+import type { LabDeviceAddress } from './running-smp-device';
+import { loadScenario } from './scenario';
+
+/**
+ * `npm run lab -- --scenario e2e/lab/scenarios/demo.yaml [--state-dir DIR] [--json]`
+ * Starts a scenario's devices, prints where each one is, and stops them all on SIGINT/SIGTERM.
+ */
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: 'string' },
+      'state-dir': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.scenario) {
+    console.log('usage: npm run lab -- --scenario <file.yaml> [--state-dir <dir>] [--json]');
+    return values.help ? 0 : 2;
+  }
+  const scenarioPath = resolve(values.scenario);
+  const scenario = await loadScenario(scenarioPath);
+  const stateRoot = resolve(
+    values['state-dir'] ?? join(tmpdir(), 'fieldline-lab', basename(scenarioPath, extname(scenarioPath))),
+  );
+  const lab = await startLab(scenario, stateRoot);
+  const stopped = stopOnSignal(lab);
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        ready: true,
+        scenario: scenario.name,
+        devices: lab.devices.map((device) => ({
+          name: device.name,
+          stateDir: device.stateDir,
+          ...device.address,
+        })),
+      }),
+    );
+  } else {
+    console.log(`Fieldline device lab: scenario "${scenario.name}", state under ${stateRoot}`);
+    for (const device of lab.devices)
+      console.log(
+        `  ${device.name.padEnd(20)} ${describeAddress(device.address)}\n  ${''.padEnd(20)} state ${device.stateDir}`,
+      );
+    console.log('Ready. Ctrl-C stops every device.');
+  }
+  return stopped;
+}
+
+function describeAddress(address: LabDeviceAddress): string {
+  if (address.kind === 'udp') return `SMP over UDP  ${address.address}:${address.port}`;
+  return `SMP serial    ${address.path} -> ${address.device} (${address.baudRate} baud, socat pid ${address.socatPid})`;
+}
+
+/** Resolves with the exit code once a signal arrived and every device (and socat) has stopped. */
+function stopOnSignal(lab: RunningLab): Promise<number> {
+  return new Promise((resolveExit) => {
+    let isStopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (isStopping) return;
+      isStopping = true;
+      console.log(`${signal}: stopping the lab…`);
+      lab.stop().then(
+        () => {
+          console.log('Lab stopped.');
+          resolveExit(0);
+        },
+        (error: unknown) => {
+          console.error('Lab stopped with an error:', error);
+          resolveExit(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

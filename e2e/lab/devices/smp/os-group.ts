@@ -1,0 +1,51 @@
+import { OsCommand } from '../../../../main/core/drivers/smp/os-commands';
+import { SmpGroup } from '../../../../main/core/drivers/smp/smp-header';
+import { SmpRc } from '../../../../main/core/drivers/smp/smp-status';
+import { optionalText } from './request-fields';
+import type { SmpDispatcher } from './smp-dispatcher';
+import type { SmpDeviceContext } from './smp-device-context';
+
+/** MCUboot mode as Zephyr reports it for swap-using-move. */
+const MCUBOOT_MODE_SWAP_USING_MOVE = 3;
+
+/** OS group 0 (protocols.md §1): echo, reset, mcumgr params, info, bootloader info. */
+export function registerOsGroup(dispatcher: SmpDispatcher, device: SmpDeviceContext): void {
+  dispatcher.on(SmpGroup.os, OsCommand.echo, 'write', (body) => {
+    const text = optionalText(body, 'd');
+    return Promise.resolve(text === undefined ? { smpRc: SmpRc.invalid } : { body: { r: text } });
+  });
+  // The device answers, then resets (protocols.md §1).
+  dispatcher.on(SmpGroup.os, OsCommand.reset, 'write', () => {
+    device.scheduleReset();
+    return Promise.resolve({ body: {} });
+  });
+  dispatcher.on(SmpGroup.os, OsCommand.mcumgrParams, 'read', () =>
+    Promise.resolve({ body: { buf_size: device.config.bufSizeBytes, buf_count: device.config.bufCount } }),
+  );
+  dispatcher.on(SmpGroup.os, OsCommand.info, 'read', async (body) => {
+    const format = optionalText(body, 'format') ?? 's';
+    const running = await device.bootloader.readSlot(0);
+    const fields: Record<string, string> = {
+      s: 'Zephyr',
+      n: device.config.name,
+      r: running?.versionText ?? 'unknown',
+      v: `fieldline-lab-${running?.versionText ?? 'unknown'}`,
+      b: 'lab',
+      m: 'arm',
+      p: 'cortex-m4',
+      i: device.config.model,
+      o: 'Zephyr',
+    };
+    const letters = format === 'a' ? Object.keys(fields) : [...format];
+    if (letters.some((letter) => fields[letter] === undefined)) return { groupRc: 2 }; // OS_MGMT_ERR_INVALID_FORMAT
+    return { body: { output: letters.map((letter) => fields[letter]).join(' ') } };
+  });
+  dispatcher.on(SmpGroup.os, OsCommand.bootloaderInfo, 'read', (body) => {
+    const query = optionalText(body, 'query');
+    if (query === undefined) return Promise.resolve({ body: { bootloader: 'MCUboot' } });
+    if (query === 'mode')
+      return Promise.resolve({ body: { mode: MCUBOOT_MODE_SWAP_USING_MOVE, 'no-downgrade': false } });
+    return Promise.resolve({ groupRc: 3 }); // OS_MGMT_ERR_QUERY_YIELDS_NO_ANSWER
+  });
+  dispatcher.setLegacyTranslation(SmpGroup.os, (rc) => (rc === 2 ? SmpRc.invalid : SmpRc.unknown));
+}

@@ -1,0 +1,38 @@
+import type { FlashTimingOptions } from './flash-timing';
+
+/** Everything that makes one lab SMP device what it is; the scenario file fills it in. */
+export interface SmpDeviceConfig {
+  name: string;
+  /** Folder holding identity, boot record, settings and flash slots. */
+  stateDir: string;
+  model: string;
+  serialNumber: string;
+  /** Chip unique id, hex; derived from the serial number when absent. */
+  hardwareId?: string;
+  /** Version of the factory image written to the primary slot of a new device. */
+  firmwareVersion: string;
+  /** Size of each flash slot; uploads longer than this are refused. */
+  slotBytes: number;
+  /** Largest whole SMP packet accepted (mcumgr params `buf_size`). */
+  bufSizeBytes: number;
+  /** Packets the device can hold at once (mcumgr params `buf_count`); more are dropped. */
+  bufCount: number;
+  flash: FlashTimingOptions;
+  /** Delay between answering reset and going down (Zephyr's CONFIG_MCUMGR_GRP_OS_RESET_MS). */
+  resetDelayMs: number;
+  /** How long the device is deaf while it reboots. */
+  bootTimeMs: number;
+  /** Public keys (PEM) MCUboot trusts; when set, only images signed by one of them are swapped in. */
+  trustedKeysPem?: string[];
+}
+
+export const SMP_DEVICE_DEFAULTS = {
+  model: 'fieldline-lab-nrf52840',
+  firmwareVersion: '1.0.0',
+  slotBytes: 1024 * 1024,
+  bufSizeBytes: 2048,
+  bufCount: 4,
+  flash: {},
+  resetDelayMs: 50,
+  bootTimeMs: 50,
+} satisfies Partial<SmpDeviceConfig>;

@@ -1,0 +1,174 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import { buildMcubootImage } from './mcuboot-image-builder';
+import { parseImageVersion } from './mcuboot-image-format';
+import { DeviceStateStore } from './device-state-store';
+import { FlashTiming } from './flash-timing';
+import type { ImageUploadReceiver } from './image-upload-receiver';
+import { registerImageGroup } from './image-group';
+import { McubootBootloader } from './mcuboot-bootloader';
+import { registerOsGroup } from './os-group';
+import { registerSettingsGroup } from './settings-group';
+import { SmpDispatcher } from './smp-dispatcher';
+import type { SmpDeviceConfig } from './smp-device-config';
+import type { SmpDeviceContext } from './smp-device-context';
+
+/** Why the device ignored a packet: the lab's model of a finite receive buffer (quality.md). */
+export interface SmpDropCounts {
+  bufferFull: number;
+  oversize: number;
+  whileResetting: number;
+}
+
+type Reply = (response: Uint8Array) => void;
+
+/**
+ * A simulated Zephyr + MCUboot device that speaks SMP (protocols.md §1–2). Packets arrive from any link
+ * (serial console, UDP) with a reply function. The device holds at most `bufCount` packets, each at most
+ * `bufSize` bytes, and handles them one at a time; more are dropped, as a device out of net_bufs does.
+ * Reset answers first, goes deaf, runs the bootloader (swap / revert), reloads saved settings, and boots.
+ */
+export class SmpLabDevice implements SmpDeviceContext {
+  readonly dispatcher = new SmpDispatcher();
+  readonly settings = new Map<string, Uint8Array>();
+  readonly drops: SmpDropCounts = { bufferFull: 0, oversize: 0, whileResetting: 0 };
+  readonly bootloader: McubootBootloader;
+  readonly flash: FlashTiming;
+  readonly #upload: ImageUploadReceiver;
+  readonly #queue: { packet: Uint8Array; reply: Reply }[] = [];
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #bootListeners = new Set<(bootCount: number) => void>();
+  readonly #work = new Set<Promise<void>>();
+  /** Errors the simulation itself hit (a state folder that vanished); tests assert it stays empty. */
+  readonly faults: string[] = [];
+  #isProcessing = false;
+  #isResetting = false;
+  #isStopped = false;
+  #idle: Promise<void> = Promise.resolve();
+  #markIdle: () => void = () => undefined;
+
+  private constructor(
+    readonly config: SmpDeviceConfig,
+    readonly store: DeviceStateStore,
+  ) {
+    this.bootloader = new McubootBootloader(
+      store,
+      (config.trustedKeysPem ?? []).map((pem) => createPublicKey(pem)),
+    );
+    this.flash = new FlashTiming(config.flash);
+    registerOsGroup(this.dispatcher, this);
+    this.#upload = registerImageGroup(this.dispatcher, this);
+    registerSettingsGroup(this.dispatcher, this);
+  }
+
+  /** Opens (or creates) the device's state folder and powers it on: the bootloader runs first. */
+  static async start(config: SmpDeviceConfig): Promise<SmpLabDevice> {
+    const store = await DeviceStateStore.open(config.stateDir, {
+      identity: {
+        hardwareId:
+          config.hardwareId ?? createHash('sha256').update(config.serialNumber).digest('hex').slice(0, 16),
+        serialNumber: config.serialNumber,
+        model: config.model,
+      },
+      factoryImage: () => factoryImage(config),
+    });
+    const device = new SmpLabDevice(config, store);
+    await device.#powerOn();
+    return device;
+  }
+
+  get isResetting(): boolean {
+    return this.#isResetting;
+  }
+
+  /** Called by the device's boot (power-on and every reset) with the new boot count. */
+  onBoot(listener: (bootCount: number) => void): { dispose(): void } {
+    this.#bootListeners.add(listener);
+    return { dispose: () => this.#bootListeners.delete(listener) };
+  }
+
+  /** A whole SMP packet from a link; the answer, if any, goes to `reply`. */
+  receive(packet: Uint8Array, reply: Reply): void {
+    if (this.#isStopped) return;
+    if (this.#isResetting) {
+      this.drops.whileResetting += 1;
+      return;
+    }
+    if (packet.length > this.config.bufSizeBytes) {
+      this.drops.oversize += 1;
+      return;
+    }
+    if (this.#queue.length + (this.#isProcessing ? 1 : 0) >= this.config.bufCount) {
+      this.drops.bufferFull += 1;
+      return;
+    }
+    this.#queue.push({ packet, reply });
+    if (!this.#isProcessing) void this.#processQueue();
+  }
+
+  scheduleReset(): void {
+    this.#later(this.config.resetDelayMs, () => this.#track(this.#reset()));
+  }
+
+  /** Stops timers and waits for the packet being handled, so the state folder is quiet afterwards. */
+  async stop(): Promise<void> {
+    this.#isStopped = true;
+    this.#queue.length = 0;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    await Promise.all([this.#idle, ...this.#work]);
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => {
+      this.faults.push(error instanceof Error ? error.message : String(error));
+    });
+    this.#work.add(tracked);
+    void tracked.finally(() => this.#work.delete(tracked));
+  }
+
+  async #processQueue(): Promise<void> {
+    this.#isProcessing = true;
+    this.#idle = new Promise((resolve) => (this.#markIdle = resolve));
+    try {
+      for (let item = this.#queue.shift(); item && !this.#isStopped; item = this.#queue.shift()) {
+        const response = await this.dispatcher.handle(item.packet);
+        if (response && !this.#isResetting && !this.#isStopped) item.reply(response);
+      }
+    } finally {
+      this.#isProcessing = false;
+      this.#markIdle();
+    }
+  }
+
+  async #reset(): Promise<void> {
+    if (this.#isStopped) return;
+    this.#isResetting = true;
+    this.#queue.length = 0;
+    this.#upload.forget();
+    await this.#idle;
+    this.#later(this.config.bootTimeMs, () => this.#track(this.#powerOn()));
+  }
+
+  async #powerOn(): Promise<void> {
+    if (this.#isStopped) return;
+    await this.bootloader.boot();
+    this.settings.clear();
+    for (const [name, value] of await this.store.readSavedSettings()) this.settings.set(name, value);
+    this.#isResetting = false;
+    for (const listener of [...this.#bootListeners]) listener(this.store.boot.bootCount);
+  }
+
+  #later(delayMs: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      action();
+    }, delayMs);
+    this.#timers.add(timer);
+  }
+}
+
+/** The image a new device ships with: deterministic body, version from the config. */
+function factoryImage(config: SmpDeviceConfig): Uint8Array {
+  const body = new Uint8Array(16 * 1024).map((_, index) => (index * 31 + config.serialNumber.length) & 0xff);
+  return buildMcubootImage({ version: parseImageVersion(config.firmwareVersion), body });
+}

@@ -1,0 +1,54 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DatagramEndpoint, DatagramSocket } from '../../../main/core/ports/datagram';
+import type { SmpLabDevice } from '../devices/smp/smp-lab-device';
+import { NodeDatagramNetwork } from './node-datagram-network';
+
+export interface UdpSmpLinkOptions {
+  /** Address to listen on; 127.0.0.1 keeps the lab on loopback. */
+  address?: string;
+  /** 0 (default) lets the operating system choose; SMP's default is 1337 (protocols.md §1). */
+  port?: number;
+  /** Extra round-trip time, half each way (quality.md: "loopback with 5 ms added round trip"). */
+  addedRoundTripMs?: number;
+}
+
+/**
+ * Serves a lab SMP device over UDP (protocols.md §1, "UDP transport"): one raw SMP packet per datagram,
+ * answers go back to the sender. Datagrams over buf_size are dropped by the device.
+ */
+export class UdpSmpLink {
+  readonly #socket: DatagramSocket;
+
+  private constructor(socket: DatagramSocket) {
+    this.#socket = socket;
+  }
+
+  static async start(device: SmpLabDevice, options: UdpSmpLinkOptions = {}): Promise<UdpSmpLink> {
+    const socket = await new NodeDatagramNetwork().bind({
+      address: options.address ?? '127.0.0.1',
+      port: options.port ?? 0,
+    });
+    const halfTripMs = (options.addedRoundTripMs ?? 0) / 2;
+    const delay = (action: () => void): void => {
+      if (halfTripMs <= 0) action();
+      else void sleep(halfTripMs).then(action);
+    };
+    socket.onMessage((bytes, from) => {
+      const packet = new Uint8Array(bytes);
+      delay(() =>
+        device.receive(packet, (response) =>
+          delay(() => void socket.send(response, from).catch(() => undefined)),
+        ),
+      );
+    });
+    return new UdpSmpLink(socket);
+  }
+
+  get endpoint(): DatagramEndpoint {
+    return this.#socket.local;
+  }
+
+  async stop(): Promise<void> {
+    await this.#socket.close();
+  }
+}
