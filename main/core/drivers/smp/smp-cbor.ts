@@ -1,4 +1,4 @@
-import { Decoder, Encoder } from 'cbor-x';
+import { decode, encode } from 'cbor2';
 import { AppError } from '../../../../shared/errors';
 
 /** A value inside an SMP body: what CBOR gives us once tags, records and oddities are refused. */
@@ -14,15 +14,13 @@ const MAX_NESTING = 16;
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-// protocols.md §1: minimal-length encodings, no record tag, no tag 64 before byte strings.
-const encoder = new Encoder({ useRecords: false, variableMapSize: true, tagUint8Array: false });
-// Maps come back as Map so that we, not the library, decide what a key may be.
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: false });
-
-/** Encodes an SMP body. Integers beyond 32 bits go out as CBOR integers, not floats. */
+/**
+ * Encodes an SMP body. cbor2 writes the preferred (shortest) encoding of protocols.md §1: integers as
+ * CBOR integers of minimal length at any size, byte strings untagged, no records.
+ */
 export function encodeSmpBody(body: SmpMap): Uint8Array {
-  // cbor-x writes into a shared, reused buffer; hand out a copy the caller owns.
-  return new Uint8Array(encoder.encode(widenLargeIntegers(body, 0)));
+  checkNesting(body, 0);
+  return encode(body);
 }
 
 /**
@@ -32,7 +30,8 @@ export function encodeSmpBody(body: SmpMap): Uint8Array {
 export function decodeSmpBody(bytes: Uint8Array): SmpMap {
   let decoded: unknown;
   try {
-    decoded = decoder.decode(bytes);
+    // Maps come back as Map so that we, not the library, decide what a key may be.
+    decoded = decode(bytes, { preferMap: true });
   } catch (error: unknown) {
     throw new AppError('DEVICE_PROTOCOL', `SMP body is not valid CBOR: ${describe(error)}`, {
       cause: error,
@@ -46,9 +45,9 @@ export function decodeSmpBody(bytes: Uint8Array): SmpMap {
 function toSmpValue(value: unknown, depth: number): SmpValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
     return value;
-  // cbor-x returns every 64-bit integer as a bigint; ones that fit a number come back as numbers.
+  // Integers beyond 2^53 come back as bigint; ones that fit a number are returned as numbers.
   if (typeof value === 'bigint') return value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value;
-  // cbor-x hands out Buffers that may share memory with its input; callers get their own plain copy.
+  // A decoded byte string may share memory with the input; callers get their own plain copy.
   if (value instanceof Uint8Array) return new Uint8Array(value);
   if (depth >= MAX_NESTING)
     throw new AppError('DEVICE_PROTOCOL', `SMP body nests deeper than ${MAX_NESTING} levels`);
@@ -75,23 +74,11 @@ function toSmpMap(map: Map<unknown, unknown>, depth: number): SmpMap {
   return result;
 }
 
-function widenLargeIntegers(value: SmpValue, depth: number): SmpValue {
-  if (typeof value === 'number')
-    return Number.isSafeInteger(value) && Math.abs(value) > 0xffffffff ? BigInt(value) : value;
-  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
-  if (depth >= MAX_NESTING)
-    throw new AppError('INVALID_INPUT', `SMP body nests deeper than ${MAX_NESTING} levels`);
-  if (Array.isArray(value)) return value.map((item) => widenLargeIntegers(item, depth + 1));
-  const result: SmpMap = {};
-  for (const [key, item] of Object.entries(value)) {
-    Object.defineProperty(result, key, {
-      value: widenLargeIntegers(item, depth + 1),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return result;
+/** Refuses to encode what no device could decode: SMP bodies are shallow (see MAX_NESTING). */
+function checkNesting(value: SmpValue, depth: number): void {
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return;
+  if (depth >= MAX_NESTING) throw new AppError('INVALID_INPUT', `SMP body nests deeper than ${MAX_NESTING} levels`);
+  for (const item of Array.isArray(value) ? value : Object.values(value)) checkNesting(item, depth + 1);
 }
 
 function describeType(value: unknown): string {
