@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { projectDevice, type ProjectionEvent } from './device-projection';
-import { nextLifecycleState } from './lifecycle-rules';
+import { nextLifecycleState } from '../../../shared/ledger/lifecycle-rules';
 
 let sequence = 0;
 function event(hlc: string, type: string, payload: ProjectionEvent['payload'] = {}): ProjectionEvent {

@@ -1,6 +1,6 @@
 import type { JsonValue } from '../../../shared/contract/ledger';
 import type { LifecycleState } from '../../../shared/contract/devices';
-import { nextLifecycleState } from './lifecycle-rules';
+import { nextLifecycleState } from '../../../shared/ledger/lifecycle-rules';
 
 /** The fields of a stored event the projection reads. */
 export interface ProjectionEvent {

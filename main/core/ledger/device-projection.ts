@@ -1,30 +1,17 @@
-import type { JsonValue, LedgerEvent, LifecycleState } from '../../../shared/contract';
+import type { JsonValue, LedgerEvent } from '../../../shared/contract';
+import { nextLifecycleState } from '../../../shared/ledger/lifecycle-rules';
 import type { DeviceRecord } from './device-record';
 
 /**
- * Which lifecycle state an event type moves a device into. Types not listed leave the state alone
- * (e.g. `device.identified`, `note.added`). The fleet server applies the same rule across stations.
- */
-export const LIFECYCLE_TRANSITIONS: Readonly<Record<string, LifecycleState>> = {
-  'device.discovered': 'new',
-  'firmware.flashed': 'provisioned',
-  'certificate.enrolled': 'enrolled',
-  'config.applied': 'configured',
-  'device.commissioned': 'in-service',
-  'device.failed': 'failed',
-  'device.retired': 'retired',
-  'device.recommissioned': 'new',
-};
-
-/**
- * Applies one event to a device's record. Pure, so the station and tests share it.
- * - Discovery of a known device does not reset its state (replugging is not a new device).
- * - Retirement is terminal: only `device.recommissioned` brings a retired device back.
+ * Applies one event to a device's record. The lifecycle rule is the one the fleet server applies across
+ * stations (shared/ledger/lifecycle-rules.ts): discovery never resets a known device, progress only moves
+ * forward, retirement is terminal until `device.recommissioned`. A device whose first event is not a
+ * lifecycle event is `new`.
  */
 export function projectDevice(current: DeviceRecord | null, event: LedgerEvent): DeviceRecord | null {
   if (event.deviceId === null) return current;
   const facts = readDeviceFacts(event.payload);
-  const nextState = chooseState(current, event.type);
+  const nextState = nextLifecycleState(current?.state ?? null, event.type).state ?? 'new';
   return {
     id: event.deviceId,
     state: nextState,
@@ -35,14 +22,6 @@ export function projectDevice(current: DeviceRecord | null, event: LedgerEvent):
     lastEventId: event.id,
     updatedHlc: event.hlc,
   };
-}
-
-function chooseState(current: DeviceRecord | null, type: string): LifecycleState {
-  const target = LIFECYCLE_TRANSITIONS[type];
-  if (current === null) return target ?? 'new';
-  if (current.state === 'retired' && type !== 'device.recommissioned') return 'retired';
-  if (type === 'device.discovered') return current.state;
-  return target ?? current.state;
 }
 
 /** Well-known payload fields that describe the device; anything else in the payload is evidence. */

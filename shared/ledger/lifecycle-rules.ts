@@ -1,4 +1,4 @@
-import type { LifecycleState } from '../../../shared/contract/devices';
+import type { LifecycleState } from '../contract/devices';
 
 /**
  * The event types that move a device through its lifecycle, and the state each one leads to.
