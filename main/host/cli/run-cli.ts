@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { writeError, type CliOutput } from './cli-output';
 import { listDevices, type DevicesOptions } from './devices-command';
 import { EXIT } from './exit-codes';
+import { registerFirmwareCommands } from './firmware-commands';
 import { ledgerAppend, ledgerExport, ledgerVerify, type AppendOptions } from './ledger-commands';
 import { syncEnroll, syncNow, type EnrollOptions } from './sync-commands';
 
@@ -80,6 +81,8 @@ export async function runCli(
     .action(async (options: EnrollOptions) => {
       exitCode = await syncEnroll(output(), dataDir(), options);
     });
+
+  registerFirmwareCommands(program, { output, setExitCode: (code) => { exitCode = code; } });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
