@@ -14,7 +14,11 @@ import type { LabDeviceAddress } from './running-smp-device';
 import { NodeDatagramNetwork } from './transports/node-datagram-network';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
-type ReadyLine = { ready: true; devices: (LabDeviceAddress & { name: string; stateDir: string })[] };
+type ReadyLine = {
+  ready: true;
+  advertised: boolean;
+  devices: (LabDeviceAddress & { name: string; stateDir: string })[];
+};
 
 describe('npm run lab (e2e/lab/cli.ts)', () => {
   let folder = '';
@@ -46,6 +50,8 @@ describe('npm run lab (e2e/lab/cli.ts)', () => {
     if (serial?.kind !== 'serial' || udp?.kind !== 'udp')
       throw new Error(`unexpected devices: ${JSON.stringify(ready)}`);
     expect(serial.stateDir).toBe(join(folder, 'sensor-serial-1', 'state'));
+    // mDNS advertising sends multicast: off unless --advertise or the scenario asks (README.md).
+    expect(ready.advertised).toBe(false);
 
     const port = await new SerialportPorts().open(serial.path, { baudRate: serial.baudRate });
     const serialClient = new SmpClient(new SerialSmpTransport(port));

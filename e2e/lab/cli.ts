@@ -6,8 +6,9 @@ import type { LabDeviceAddress } from './running-smp-device';
 import { loadScenario } from './scenario';
 
 /**
- * `npm run lab -- --scenario e2e/lab/scenarios/demo.yaml [--state-dir DIR] [--json]`
+ * `npm run lab -- --scenario e2e/lab/scenarios/demo.yaml [--state-dir DIR] [--json] [--advertise]`
  * Starts a scenario's devices, prints where each one is, and stops them all on SIGINT/SIGTERM.
+ * `--advertise` announces UDP devices over mDNS (multicast; see README.md).
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -15,11 +16,16 @@ async function main(): Promise<number> {
       scenario: { type: 'string' },
       'state-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
+      advertise: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help || !values.scenario) {
-    console.log('usage: npm run lab -- --scenario <file.yaml> [--state-dir <dir>] [--json]');
+    console.log(
+      'usage: npm run lab -- --scenario <file.yaml> [--state-dir <dir>] [--json] [--advertise]\n' +
+        '  --advertise  announce UDP devices over mDNS as _mcumgr._udp (multicast: on shared machines\n' +
+        '               run inside e2e/support/in-private-network.sh)',
+    );
     return values.help ? 0 : 2;
   }
   const scenarioPath = resolve(values.scenario);
@@ -27,13 +33,15 @@ async function main(): Promise<number> {
   const stateRoot = resolve(
     values['state-dir'] ?? join(tmpdir(), 'fieldline-lab', basename(scenarioPath, extname(scenarioPath))),
   );
-  const lab = await startLab(scenario, stateRoot);
+  const isAdvertised = values.advertise || scenario.advertise;
+  const lab = await startLab(scenario, stateRoot, { isAdvertised });
   const stopped = stopOnSignal(lab);
   if (values.json) {
     console.log(
       JSON.stringify({
         ready: true,
         scenario: scenario.name,
+        advertised: isAdvertised,
         devices: lab.devices.map((device) => ({
           name: device.name,
           stateDir: device.stateDir,
@@ -47,6 +55,7 @@ async function main(): Promise<number> {
       console.log(
         `  ${device.name.padEnd(20)} ${describeAddress(device.address)}\n  ${''.padEnd(20)} state ${device.stateDir}`,
       );
+    if (isAdvertised) console.log('UDP devices are advertised over mDNS as _mcumgr._udp.');
     console.log('Ready. Ctrl-C stops every device.');
   }
   return stopped;

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { describeZodError } from '../../shared/errors';
+import { AppError, describeZodError } from '../../shared/errors';
+import { faultPlanSchema } from './faults/fault-plan';
 
 const flashSchema = z
   .object({
@@ -19,6 +20,8 @@ const serialTransportSchema = z
     /** 10 for 8N1, 11 for 8E1. */
     bitsPerByte: z.number().int().min(9).max(12).default(10),
     bootBanner: z.boolean().default(true),
+    /** A USB-serial bridge's latency timer on answers (quality.md: 16 ms); 0 = none. */
+    usbLatencyTimerMs: z.number().nonnegative().default(0),
   })
   .strict();
 
@@ -55,15 +58,33 @@ const smpDeviceSchema = z
     bootTimeMs: z.number().nonnegative().optional(),
     /** PEM public keys MCUboot trusts, relative to the scenario file; unsigned images are then not booted. */
     trustedKeyFiles: z.array(z.string().min(1)).optional(),
+    /** MCUboot with downgrade prevention: images with a lower security counter are refused. */
+    noDowngrade: z.boolean().optional(),
+    /** Security counter TLV of the factory image. */
+    firmwareSecurityCounter: z.number().int().min(0).max(0xffff_ffff).optional(),
+    /** Size of the file system on the storage partition (group 8). */
+    storageBytes: z.number().int().positive().optional(),
+    /** Faults to inject (faults/fault-plan.ts; README.md, "Faults"). */
+    faults: faultPlanSchema.optional(),
   })
   .strict();
+
+// DFU (e2e/lab/devices/dfu) and UF2 (e2e/lab/devices/uf2) device schemas join here: `devices` becomes a
+// z.discriminatedUnion('family', [smpDeviceSchema, dfuDeviceSchema, uf2DeviceSchema]) and lab-runner.ts
+// starts each family. Until then `family` accepts only smp.
+const deviceSchema = smpDeviceSchema;
 
 /** A device-lab scenario: the simulated devices to start (README.md describes each field). */
 export const scenarioSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().optional(),
-    devices: z.array(smpDeviceSchema).min(1),
+    /**
+     * Advertise UDP devices over mDNS as `_mcumgr._udp` (TXT serial, model, fw). Multicast: on shared
+     * machines run the lab inside e2e/support/in-private-network.sh. `--advertise` turns it on too.
+     */
+    advertise: z.boolean().default(false),
+    devices: z.array(deviceSchema).min(1),
   })
   .strict()
   .refine(
@@ -76,21 +97,41 @@ export const scenarioSchema = z
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioDevice = Scenario['devices'][number];
 
-/** Reads and validates a scenario file (key files resolved next to it); errors name the file and every wrong field. */
+/**
+ * Reads and validates a scenario file (key files resolved next to it). Errors are INVALID_INPUT
+ * AppErrors naming the file and every wrong field.
+ */
 export async function loadScenario(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error: unknown) {
+    throw new AppError('INVALID_INPUT', `Cannot read scenario ${path}: ${describe(error)}`, { cause: error });
+  }
+  return parseScenario(text, path);
+}
+
+/** Parses scenario YAML as read from `path`; anything but a valid scenario is an INVALID_INPUT AppError. */
+export function parseScenario(text: string, path: string): Scenario {
   let raw: unknown;
   try {
-    raw = parse(await readFile(path, 'utf8'));
+    // Warnings (an unknown tag, say) are mistakes in a file a person wrote: refuse them too.
+    const document = parseDocument(text, { logLevel: 'silent' });
+    const problem = document.errors[0] ?? document.warnings[0];
+    if (problem) throw problem;
+    raw = document.toJS({ maxAliasCount: 100 });
   } catch (error: unknown) {
-    throw new Error(
-      `Cannot read scenario ${path}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
+    throw new AppError('INVALID_INPUT', `Cannot read scenario ${path}: ${describe(error)}`, { cause: error });
   }
   const result = scenarioSchema.safeParse(raw);
-  if (!result.success) throw new Error(`Scenario ${path} is not valid: ${describeZodError(result.error)}`);
+  if (!result.success)
+    throw new AppError('INVALID_INPUT', `Scenario ${path} is not valid: ${describeZodError(result.error)}`);
   const folder = dirname(path);
   for (const device of result.data.devices)
     device.trustedKeyFiles = device.trustedKeyFiles?.map((file) => resolve(folder, file));
   return result.data;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo } from '../../shared/contract';
-import { AppError } from '../../shared/errors';
+import { AppError, toAppError } from '../../shared/errors';
 import { SqliteLedgerStore } from '../adapters/ledger/sqlite-ledger-store';
 import { BonjourMdnsBrowser } from '../adapters/mdns/bonjour-mdns-browser';
 import { FileBackedFleetConnection } from '../adapters/fleet/fleet-connection';
 import { createPinoLogger } from '../adapters/pino-logger';
+import { NodeDatagramNetwork } from '../adapters/udp/node-datagram-network';
 import { discoverOverMdns } from '../core/discovery/mdns-discovery';
+import { NetworkSightingProber } from '../core/discovery/network-sighting-prober';
 import { createCore, type Core } from '../core/create-core';
 import type { CoreEventListener, Disposable } from '../core/event-bus';
 import { systemClock, type Clock } from '../core/ports/clock';
@@ -14,6 +16,7 @@ import type { Logger } from '../core/ports/logger';
 import { readAppVersion } from './app-version';
 import { ledgerPath } from './data-dir';
 import { createDispatcher, type Dispatcher } from './dispatcher';
+import { startSerialDiscovery } from './start-serial-discovery';
 
 export interface StationRuntimeOptions {
   /** Where the ledger and station state live (resolve it with `resolveDataDir`). */
@@ -29,6 +32,13 @@ export interface StationRuntimeOptions {
    * network namespace turn it off so that they send nothing beyond loopback.
    */
   enableMdns?: boolean;
+  /**
+   * Probe serial ports for SMP devices (default true): USB serial ports the OS lists plus `serialGlobs`.
+   * Tests that must not touch this machine's ports turn it off.
+   */
+  enableSerialDiscovery?: boolean;
+  /** Absolute path patterns to probe too (the lab's pseudo-terminals); default `$FIELDLINE_SERIAL_GLOBS`. */
+  serialGlobs?: string[];
   /** How often the core's housekeeping runs (events from other processes, lost devices); default 250 ms. */
   tickMs?: number;
 }
@@ -55,6 +65,17 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
     { ledgerStore: store, clock: options.clock ?? systemClock, logger, fleet },
     { host: options.host, version: options.version ?? readAppVersion(), dataDir: options.dataDir, platform: process.platform },
   );
+  let serial: { stop: () => Promise<void> } | null = null;
+  try {
+    // First, because a malformed pattern (INVALID_INPUT) must fail the open before anything else starts.
+    if (options.enableSerialDiscovery !== false) {
+      serial = startSerialDiscovery(core, logger, options.serialGlobs === undefined ? {} : { serialGlobs: options.serialGlobs });
+    }
+  } catch (error: unknown) {
+    store.close();
+    log.close();
+    return Promise.reject(toAppError(error));
+  }
   const mdns = options.enableMdns === false ? null : startMdnsDiscovery(core, logger);
   const poll = setInterval(() => {
     try {
@@ -76,6 +97,7 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
       clearInterval(poll);
       await core.stop();
       await mdns?.stop();
+      await serial?.stop();
       store.close();
       log.close();
     },
@@ -85,9 +107,13 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
 function startMdnsDiscovery(core: Core, logger: Logger): { stop: () => Promise<void> } {
   const browser = new BonjourMdnsBrowser((error) => logger.warn({ err: error }, 'mDNS socket error; network discovery may miss devices'));
   const discovery = discoverOverMdns(browser, core.registry, logger.child({ transport: 'mdns' }));
+  // TXT records carry a serial only; asking each advertised device over SMP/UDP adds its hardware id.
+  const prober = new NetworkSightingProber(core.registry, new NodeDatagramNetwork(), logger.child({ transport: 'udp' }));
+  prober.start();
   return {
     stop: async () => {
       discovery.dispose();
+      await prober.stop();
       await browser.close();
     },
   };

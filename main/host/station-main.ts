@@ -13,13 +13,14 @@ export async function runStation(argv: string[]): Promise<number> {
     .option('--port <number>', 'TCP port on 127.0.0.1 (0 picks a free one)', '4310')
     .option('--data-dir <path>', 'data folder (default: $FIELDLINE_DATA_DIR or $XDG_DATA_HOME/fieldline)')
     .option('--no-mdns', 'do not browse the local network for devices advertised over mDNS')
+    .option('--no-serial', 'do not probe serial ports for SMP devices (patterns: FIELDLINE_SERIAL_GLOBS)')
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });
   } catch (error: unknown) {
     return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
   }
-  const options = program.opts<{ port: string; dataDir?: string; mdns: boolean }>();
+  const options = program.opts<{ port: string; dataDir?: string; mdns: boolean; serial: boolean }>();
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     process.stderr.write(`--port must be a number from 0 to 65535, not "${options.port}"\n`);
@@ -30,6 +31,7 @@ export async function runStation(argv: string[]): Promise<number> {
       dataDir: resolveDataDir({ flag: options.dataDir }),
       host: 'station',
       enableMdns: options.mdns,
+      enableSerialDiscovery: options.serial,
     });
     const server = await startStationServer({ endpoint: runtime, logger: runtime.logger, port });
     process.stdout.write(`Fieldline station: ${server.url}\n`);

@@ -18,7 +18,7 @@ beforeEach(async () => {
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Fieldline</title>');
   writeFileSync(join(dir.path, 'secret.txt'), 'outside the renderer');
-  runtime = await openStationRuntime({ dataDir: join(dir.path, 'data'), host: 'station', logger: silentLogger, version: '0.0.0-test', enableMdns: false });
+  runtime = await openStationRuntime({ dataDir: join(dir.path, 'data'), host: 'station', logger: silentLogger, version: '0.0.0-test', enableMdns: false, enableSerialDiscovery: false });
   server = await startStationServer({ endpoint: runtime, logger: silentLogger, port: 0, rendererDir });
 });
 

@@ -2,7 +2,7 @@
 import { act, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeBridge } from '../test/fake-bridge';
-import { makeSyncStatus } from '../test/fixtures';
+import { makeDevice, makeLedgerRow, makeSyncStatus } from '../test/fixtures';
 import { renderView } from '../test/render-view';
 import { App } from './App';
 
@@ -17,8 +17,9 @@ function stationBridge(): FakeBridge {
       platform: 'linux',
     }),
     'sync:status': () => makeSyncStatus({ state: 'not-configured', pendingCount: 2 }),
-    'devices:list': () => ({ devices: [] }),
+    'devices:list': () => ({ devices: [makeDevice({ id: 'hw-0001', serial: 'SN-0001' })] }),
     'ledger:list-events': () => ({ events: [], nextBefore: null }),
+    'ledger:device-history': () => ({ events: [makeLedgerRow(1, { deviceId: 'hw-0001' })] }),
   });
 }
 
@@ -52,5 +53,24 @@ describe('App shell', () => {
     });
     expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeTruthy();
     expect(await screen.findByText('/data')).toBeTruthy();
+  });
+
+  it('opens a device from its row, keeps Devices current in the navigation, and goes back', async () => {
+    renderView(<App />, stationBridge());
+    const row = (await screen.findByText('SN-0001')).closest('tr') as HTMLElement;
+    act(() => {
+      row.click();
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    expect(window.location.hash).toBe('#/devices/hw-0001');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Device SN-0001' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Devices' }).getAttribute('aria-current')).toBe('page');
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1 }));
+
+    act(() => {
+      screen.getByRole('link', { name: '← Back to devices' }).click();
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Devices' })).toBeTruthy();
   });
 });

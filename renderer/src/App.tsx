@@ -1,5 +1,6 @@
 import { AppShell } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { DeviceFiltersProvider } from '../features/devices/DeviceFiltersProvider';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
 import { AppHeader } from './shell/AppHeader';
 import { MainNavigation } from './shell/MainNavigation';
@@ -7,7 +8,7 @@ import { useHashRoute } from './shell/use-hash-route';
 import { ViewOutlet } from './shell/ViewOutlet';
 
 export function App() {
-  const view = useHashRoute();
+  const route = useHashRoute();
   const [isNavigationOpen, navigation] = useDisclosure(false);
   return (
     <AppShell
@@ -19,13 +20,16 @@ export function App() {
         <AppHeader isNavigationOpen={isNavigationOpen} onToggleNavigation={navigation.toggle} />
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main">
-        <MainNavigation current={view} onNavigate={navigation.close} />
+        <MainNavigation current={route.view} onNavigate={navigation.close} />
       </AppShell.Navbar>
       <AppShell.Main>
-        {/* Keyed by view: leaving a broken view clears its error, and the others stay usable. */}
-        <ErrorBoundary resetKey={view}>
-          <ViewOutlet view={view} />
-        </ErrorBoundary>
+        {/* The Devices filters outlive the view, so opening a device and coming back keeps them. */}
+        <DeviceFiltersProvider>
+          {/* Keyed by route: leaving a broken view clears its error, and the others stay usable. */}
+          <ErrorBoundary resetKey={`${route.view}/${route.deviceId ?? ''}`}>
+            <ViewOutlet route={route} />
+          </ErrorBoundary>
+        </DeviceFiltersProvider>
       </AppShell.Main>
     </AppShell>
   );

@@ -33,6 +33,14 @@ if (typeof window.ResizeObserver !== 'function') {
   };
 }
 
+// Mantine's autosizing Textarea listens for web fonts finishing to load; jsdom has no FontFaceSet.
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', {
+    configurable: true,
+    value: { addEventListener: () => undefined, removeEventListener: () => undefined },
+  });
+}
+
 // jsdom lays nothing out, so every element is 0 px tall and the virtualizer would render no rows.
 // Give the table's scroll viewport a screenful.
 const VIEWPORT_HEIGHT_PX = 800;

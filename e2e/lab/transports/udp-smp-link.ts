@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatagramEndpoint, DatagramSocket } from '../../../main/core/ports/datagram';
 import type { SmpLabDevice } from '../devices/smp/smp-lab-device';
+import { corruptDatagram } from '../faults/link-fault-injector';
 import { NodeDatagramNetwork } from './node-datagram-network';
 
 export interface UdpSmpLinkOptions {
@@ -14,7 +15,8 @@ export interface UdpSmpLinkOptions {
 
 /**
  * Serves a lab SMP device over UDP (protocols.md §1, "UDP transport"): one raw SMP packet per datagram,
- * answers go back to the sender. Datagrams over buf_size are dropped by the device.
+ * answers go back to the sender. Datagrams over buf_size are dropped by the device. The device's packet
+ * faults (drop, duplicate, corrupt; fault-plan.ts) are applied to datagrams both ways.
  */
 export class UdpSmpLink {
   readonly #socket: DatagramSocket;
@@ -33,13 +35,22 @@ export class UdpSmpLink {
       if (halfTripMs <= 0) action();
       else void sleep(halfTripMs).then(action);
     };
+    const faults = device.linkFaults;
+    const send = (bytes: Uint8Array, to: DatagramEndpoint): void =>
+      delay(() => void socket.send(bytes, to).catch(() => undefined));
     socket.onMessage((bytes, from) => {
       const packet = new Uint8Array(bytes);
-      delay(() =>
-        device.receive(packet, (response) =>
-          delay(() => void socket.send(response, from).catch(() => undefined)),
-        ),
-      );
+      const reply = (response: Uint8Array): void => {
+        const verdict = faults.decide('from-device', response);
+        if (verdict.kind === 'drop') return;
+        send(verdict.kind === 'corrupt' ? corruptDatagram(response) : response, from);
+        if (verdict.kind === 'duplicate') send(response, from);
+      };
+      const verdict = faults.decide('to-device', packet);
+      if (verdict.kind === 'drop') return;
+      const arriving = verdict.kind === 'corrupt' ? corruptDatagram(packet) : packet;
+      delay(() => device.receive(arriving, reply));
+      if (verdict.kind === 'duplicate') delay(() => device.receive(new Uint8Array(packet), reply));
     });
     return new UdpSmpLink(socket);
   }

@@ -11,6 +11,8 @@ export interface DevicesOptions {
   /** Print the list, then every change as it happens, until interrupted. */
   watch?: boolean;
   mdns: boolean;
+  /** Probe serial ports (USB serial ports and `$FIELDLINE_SERIAL_GLOBS`); `--no-serial` turns it off. */
+  serial: boolean;
 }
 
 /** Lists devices: from the ledger alone, or with live discovery (`--wait`, `--watch`). */
@@ -21,7 +23,7 @@ export async function listDevices(output: CliOutput, dataDir: string | undefined
     await writeLine(output.stderr, `--wait must be a number of seconds from 0 to 3600, not "${options.wait}"`);
     return EXIT.usage;
   }
-  const runtime = await openStationRuntime({ dataDir: resolveDataDir({ flag: dataDir }), host: 'cli', enableMdns: options.mdns });
+  const runtime = await openStationRuntime({ dataDir: resolveDataDir({ flag: dataDir }), host: 'cli', enableMdns: options.mdns, enableSerialDiscovery: options.serial });
   try {
     if (options.watch === true) {
       await printDevices(output, runtime.core.devices.list());

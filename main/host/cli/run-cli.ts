@@ -37,6 +37,7 @@ export async function runCli(
     .option('--wait <seconds>', 'discover for this long, print what was found, exit')
     .option('--watch', 'print the list, then every change as a JSON line, until Ctrl-C')
     .option('--no-mdns', 'with --wait/--watch: do not browse the network over mDNS')
+    .option('--no-serial', 'with --wait/--watch: do not probe serial ports (see FIELDLINE_SERIAL_GLOBS)')
     .action(async (options: DevicesOptions) => {
       exitCode = await listDevices(output(), dataDir(), options, stop);
     });

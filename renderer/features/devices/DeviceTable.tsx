@@ -8,18 +8,20 @@ import { DeviceRow } from './DeviceRow';
 const ESTIMATED_ROW_HEIGHT_PX = 41;
 const COLUMNS = ['State', 'Model', 'Serial / ID', 'Firmware', 'Seen on', 'Last action', 'Updated'];
 // Fixed layout keeps columns still while rows scroll in and out; the addresses get the slack.
-const COLUMN_WIDTHS = ['8rem', '10rem', '13rem', '7rem', 'auto', '11rem', '11rem'];
+const COLUMN_WIDTHS = ['7.5rem', '9rem', '12rem', '6rem', 'auto', '10rem', '10.5rem'];
 
 interface DeviceTableProps {
   devices: Device[];
   highlightedIds: ReadonlySet<string>;
+  /** Opens a device's detail: a click on its row, or Enter on the focused row. */
+  onOpen: (deviceId: string) => void;
 }
 
 /**
  * Only the rows in view are in the DOM (100,000 devices must stay ≤ 100 rows, quality.md); spacer
  * rows above and below keep the scrollbar honest while the table keeps real row and column semantics.
  */
-export function DeviceTable({ devices, highlightedIds }: DeviceTableProps) {
+export function DeviceTable({ devices, highlightedIds, onOpen }: DeviceTableProps) {
   const viewportRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: devices.length,
@@ -67,6 +69,7 @@ export function DeviceTable({ devices, highlightedIds }: DeviceTableProps) {
                 index={item.index}
                 isNew={highlightedIds.has(device.id)}
                 measureRef={virtualizer.measureElement}
+                onOpen={onOpen}
               />
             );
           })}

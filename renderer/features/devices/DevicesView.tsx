@@ -1,22 +1,22 @@
-import { Group, Text, TextInput } from '@mantine/core';
-import { useHotkeys } from '@mantine/hooks';
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { Button, Text } from '@mantine/core';
+import { useDeferredValue, useMemo } from 'react';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { LoadingRows } from '../../ui/LoadingRows';
 import { View } from '../../ui/View';
+import { openDevice } from './device-href';
+import { DeviceFilterBar } from './DeviceFilterBar';
 import { DeviceTable } from './DeviceTable';
-import { filterDevices } from './filter-devices';
+import { filterDevices, NO_DEVICE_FILTERS, type DeviceFilters } from './filter-devices';
+import { useDeviceFilters } from './use-device-filters';
 import { useDeviceList } from './use-device-list';
 
 export function DevicesView() {
   const { devices, highlightedIds, isLoaded, error, reload } = useDeviceList();
-  const [query, setQuery] = useState('');
+  const [filters, setFilters] = useDeviceFilters();
   // Filtering 100,000 rows must not make typing lag; React renders the filtered list when it can.
-  const deferredQuery = useDeferredValue(query);
-  const shown = useMemo(() => filterDevices(devices, deferredQuery), [devices, deferredQuery]);
-  const searchRef = useRef<HTMLInputElement>(null);
-  useHotkeys([['/', () => searchRef.current?.focus()]]);
+  const deferredFilters = useDeferredValue(filters);
+  const shown = useMemo(() => filterDevices(devices, deferredFilters), [devices, deferredFilters]);
 
   return (
     <View
@@ -30,16 +30,7 @@ export function DevicesView() {
         )
       }
     >
-      <Group mb="sm">
-        <TextInput
-          ref={searchRef}
-          label="Search devices"
-          placeholder="Serial, id or model — press / to search"
-          value={query}
-          onChange={(event) => setQuery(event.currentTarget.value)}
-          w={360}
-        />
-      </Group>
+      <DeviceFilterBar filters={filters} onChange={setFilters} />
       {error !== null && <ErrorNotice error={error} onRetry={reload} />}
       {!isLoaded && error === null && <LoadingRows label="Loading devices…" />}
       {isLoaded && devices.length === 0 && (
@@ -49,12 +40,11 @@ export function DevicesView() {
         />
       )}
       {isLoaded && devices.length > 0 && shown.length === 0 && (
-        <EmptyState
-          title="No devices match this search"
-          nextStep="Check the serial, id or model, or clear the search."
-        />
+        <NoMatch filters={filters} onClear={() => setFilters(NO_DEVICE_FILTERS)} />
       )}
-      {isLoaded && shown.length > 0 && <DeviceTable devices={shown} highlightedIds={highlightedIds} />}
+      {isLoaded && shown.length > 0 && (
+        <DeviceTable devices={shown} highlightedIds={highlightedIds} onOpen={openDevice} />
+      )}
     </View>
   );
 }
@@ -62,4 +52,22 @@ export function DevicesView() {
 function countLabel(shown: number, total: number): string {
   const noun = total === 1 ? 'device' : 'devices';
   return shown === total ? `${total} ${noun}` : `${shown} of ${total} ${noun}`;
+}
+
+function NoMatch({ filters, onClear }: { filters: DeviceFilters; onClear: () => void }) {
+  const isNarrowedBeyondSearch = filters.state !== 'any' || filters.seenOn !== 'any';
+  return (
+    <EmptyState
+      title={isNarrowedBeyondSearch ? 'No devices match these filters' : 'No devices match this search'}
+      nextStep={
+        isNarrowedBeyondSearch
+          ? 'Check the search, state and transport, or clear the filters.'
+          : 'Check the serial, id or model, or clear the search.'
+      }
+    >
+      <Button variant="default" onClick={onClear}>
+        Show all devices
+      </Button>
+    </EmptyState>
+  );
 }

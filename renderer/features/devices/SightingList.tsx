@@ -1,12 +1,6 @@
 import { Badge, Group, Stack, Text } from '@mantine/core';
-import type { Sighting, Transport } from '../../../shared/contract';
-
-const TRANSPORT_LABELS: Record<Transport, string> = {
-  serial: 'Serial',
-  usb: 'USB',
-  network: 'Network',
-  drive: 'Drive',
-};
+import type { Sighting } from '../../../shared/contract';
+import { TRANSPORT_LABELS } from './device-labels';
 
 /** Where a device is seen right now: one transport badge and address per sighting. */
 export function SightingList({ sightings }: { sightings: readonly Sighting[] }) {

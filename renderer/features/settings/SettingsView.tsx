@@ -1,19 +1,17 @@
-import { Code, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Code, Skeleton, Stack, Table } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useCommand } from '../../bridge';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { Section } from '../../ui/Section';
 import { View } from '../../ui/View';
+import { FleetServerSection } from './FleetServerSection';
 
 export function SettingsView() {
   const info = useCommand('app:info');
-  const sync = useCommand('sync:status');
   return (
     <View title="Settings">
-      <Stack gap="lg" maw={720}>
-        <section aria-labelledby="settings-station">
-          <Title id="settings-station" order={2} size="h4" mb="xs">
-            This station
-          </Title>
+      <Stack gap="xl" maw={760}>
+        <Section title="This station">
           {info.error !== null && <ErrorNotice error={info.error} onRetry={info.reload} />}
           {info.data === undefined && info.error === null && <Skeleton height={120} />}
           {info.data !== undefined && (
@@ -30,24 +28,8 @@ export function SettingsView() {
               </Table.Tbody>
             </Table>
           )}
-        </section>
-        <section aria-labelledby="settings-fleet">
-          <Title id="settings-fleet" order={2} size="h4" mb="xs">
-            Fleet server
-          </Title>
-          {sync.error !== null && <ErrorNotice error={sync.error} onRetry={sync.reload} />}
-          <Text size="sm">
-            {sync.data?.serverUrl != null ? (
-              <Code>{sync.data.serverUrl}</Code>
-            ) : (
-              'Not connected to a fleet server.'
-            )}
-          </Text>
-          <Text size="sm" c="dimmed" mt={4}>
-            Records are kept on this station and sync once a fleet server is configured; enrollment settings
-            come next.
-          </Text>
-        </section>
+        </Section>
+        <FleetServerSection />
       </Stack>
     </View>
   );

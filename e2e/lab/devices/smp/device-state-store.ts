@@ -16,13 +16,27 @@ export interface BootRecord {
   swapRequest: 'none' | 'test' | 'permanent';
   /** Running a test image that has not been confirmed: the next reset swaps back. */
   isRevertPending: boolean;
+  /**
+   * MCUboot's hardware security counter (protocols.md §2, anti-rollback): raised to the running image's
+   * security-counter TLV once that image is confirmed; with `no-downgrade` a lower image never boots.
+   */
+  securityCounter: number;
 }
+
+const NEW_BOOT_RECORD: BootRecord = {
+  bootCount: 0,
+  swapRequest: 'none',
+  isRevertPending: false,
+  securityCounter: 0,
+};
 
 const SLOT_COUNT = 2;
 
 /**
  * A lab device's persistent state in one folder: `identity.json`, `boot.json`, `settings.json` and the
  * flash slots as `slot-0.bin` (primary) and `slot-1.bin` (secondary). An erased slot has no file.
+ * The identity group's keys (`credentials/`, credential-store.ts) and the file system (`fs/`,
+ * lab-file-system.ts) live in the same folder.
  * Restarting the lab on the same folder brings the device back as it was, like power-cycling hardware.
  */
 export class DeviceStateStore {
@@ -44,11 +58,8 @@ export class DeviceStateStore {
     await mkdir(folder, { recursive: true });
     const identity = await readJson<DeviceIdentity>(join(folder, 'identity.json'));
     const boot = await readJson<BootRecord>(join(folder, 'boot.json'));
-    const store = new DeviceStateStore(
-      folder,
-      identity ?? fresh.identity,
-      boot ?? { bootCount: 0, swapRequest: 'none', isRevertPending: false },
-    );
+    // Fields added since a folder was created take their new-device values.
+    const store = new DeviceStateStore(folder, identity ?? fresh.identity, { ...NEW_BOOT_RECORD, ...boot });
     if (!identity) {
       await writeJsonAtomically(join(folder, 'identity.json'), store.identity);
       await writeFile(store.#slotPath(0), fresh.factoryImage());
@@ -74,6 +85,11 @@ export class DeviceStateStore {
       [...settings].map(([name, value]) => [name, Buffer.from(value).toString('base64')]),
     );
     await writeJsonAtomically(join(this.folder, 'settings.json'), record);
+  }
+
+  /** Erasing the storage partition (group 63) or zeroize leaves no saved setting. */
+  async eraseSavedSettings(): Promise<void> {
+    await rm(join(this.folder, 'settings.json'), { force: true });
   }
 
   /** The slot's bytes, or undefined when erased. */

@@ -15,7 +15,7 @@ export interface FlashTimingOptions {
  * so timer slack does not add up over thousands of writes.
  */
 export class FlashTiming {
-  readonly #bytesPerMs: number;
+  #bytesPerMs: number;
   readonly #sectorBytes: number;
   readonly #sectorEraseMs: number;
   readonly #erasedSectors = new Set<number>();
@@ -26,6 +26,11 @@ export class FlashTiming {
     this.#bytesPerMs = rate > 0 ? rate / 1000 : Infinity;
     this.#sectorBytes = options.sectorBytes ?? 4096;
     this.#sectorEraseMs = options.sectorEraseMs ?? 0;
+  }
+
+  /** Flash that got slower (a slow-flash fault): programming continues at this rate. */
+  setWriteRate(bytesPerSecond: number): void {
+    this.#bytesPerMs = bytesPerSecond > 0 ? bytesPerSecond / 1000 : Infinity;
   }
 
   /** A new upload into the slot: every sector needs erasing again before it is written. */

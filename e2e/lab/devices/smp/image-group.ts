@@ -76,7 +76,7 @@ async function imageStateBody(device: SmpDeviceContext): Promise<SmpMap> {
 function legacyImageRc(rc: number): number {
   switch (rc) {
     case ImageErrorRc.noFreeSlot:
-      return SmpRc.noMemory;
+    case ImageErrorRc.currentVersionIsNewer:
     case ImageErrorRc.imageAlreadyPending:
       return SmpRc.badState;
     case ImageErrorRc.hashNotFound:

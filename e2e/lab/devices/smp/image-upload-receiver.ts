@@ -56,9 +56,12 @@ export class ImageUploadReceiver {
     if (!session) return { body: { off: 0 } };
     if (offset !== session.offset) return { body: { off: session.offset } };
     if (offset + data.length > session.lengthBytes) return { groupRc: ImageErrorRc.invalidImageDataOverrun };
+    await this.#device.beforeTransferWrite('image', offset, session.lengthBytes);
     await this.#device.flash.program(offset, data.length);
     await this.#device.store.writeSlot(1, offset, data);
     session.offset += data.length;
+    this.#device.afterTransferWrite('image', session.offset, session.lengthBytes);
+    if (this.#session !== session) return { body: { off: session.offset } }; // a fault reset the device
     if (session.offset < session.lengthBytes) return { body: { off: session.offset } };
     return this.#finish(session);
   }

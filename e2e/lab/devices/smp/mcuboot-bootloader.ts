@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { DeviceStateStore } from './device-state-store';
+import { TlvType } from './mcuboot-image-format';
 import { isSignedByTrustedKey } from './mcuboot-signature';
 import { readMcubootImage, type McubootImageInfo } from './mcuboot-image-reader';
 
@@ -16,7 +17,27 @@ export interface SlotState {
 /** What the image manager may answer to a state write; numbers are img_mgmt error codes. */
 export type StateWriteOutcome = { ok: true } | { ok: false; imageRc: number };
 
-const ImageRc = { hashNotFound: 8, imageAlreadyPending: 28, testToActiveDenied: 33 } as const;
+const ImageRc = {
+  hashNotFound: 8,
+  currentVersionIsNewer: 27,
+  imageAlreadyPending: 28,
+  testToActiveDenied: 33,
+} as const;
+
+export type BootOutcome =
+  | 'swapped-for-test'
+  | 'swapped-permanently'
+  | 'reverted'
+  | 'unchanged'
+  /** The secondary failed validation (hash, signature, or a security counter below the running one) and was erased. */
+  | 'refused';
+
+/** The image's security counter TLV (protected, u32 LE; protocols.md §2), 0 when it has none. */
+export function securityCounterOf(image: McubootImageInfo): number {
+  const entry = image.tlvs.find((tlv) => tlv.type === TlvType.securityCounter && tlv.isProtected);
+  if (!entry || entry.value.length !== 4) return 0;
+  return new DataView(entry.value.buffer, entry.value.byteOffset, 4).getUint32(0, true);
+}
 
 /**
  * MCUboot's swap behaviour with two slots (protocols.md §1 image state; MCUboot `design.md`): marking the
@@ -27,11 +48,25 @@ const ImageRc = { hashNotFound: 8, imageAlreadyPending: 28, testToActiveDenied: 
 export class McubootBootloader {
   readonly #store: DeviceStateStore;
   readonly #trustedKeys: readonly KeyObject[];
+  readonly #isNoDowngrade: boolean;
 
-  /** With trusted keys, only images signed by one of them are swapped in; without, any valid hash will do. */
-  constructor(store: DeviceStateStore, trustedKeys: readonly KeyObject[] = []) {
+  /**
+   * With trusted keys, only images signed by one of them are swapped in; without, any valid hash will do.
+   * With `isNoDowngrade` (MCUboot's downgrade prevention on the security counter), an image whose
+   * security counter is below the running image's, or below the hardware counter, is refused.
+   */
+  constructor(
+    store: DeviceStateStore,
+    trustedKeys: readonly KeyObject[] = [],
+    options: { isNoDowngrade?: boolean } = {},
+  ) {
     this.#store = store;
     this.#trustedKeys = trustedKeys;
+    this.#isNoDowngrade = options.isNoDowngrade ?? false;
+  }
+
+  get isNoDowngrade(): boolean {
+    return this.#isNoDowngrade;
   }
 
   async readSlot(slot: number): Promise<McubootImageInfo | undefined> {
@@ -81,6 +116,9 @@ export class McubootBootloader {
       return this.writeState(undefined, true);
     }
     if (boot.isRevertPending) return { ok: false, imageRc: ImageRc.imageAlreadyPending };
+    // img_mgmt refuses up front what the bootloader would refuse at reset (Zephyr's translation: BADSTATE).
+    if (this.#isNoDowngrade && securityCounterOf(slot.image) < (await this.#runningCounterFloor()))
+      return { ok: false, imageRc: ImageRc.currentVersionIsNewer };
     const wanted = isConfirm ? 'permanent' : 'test';
     if (boot.swapRequest !== 'none' && boot.swapRequest !== wanted)
       return { ok: false, imageRc: ImageRc.imageAlreadyPending };
@@ -94,11 +132,22 @@ export class McubootBootloader {
     return this.#store.boot.swapRequest !== 'none' || this.#store.boot.isRevertPending;
   }
 
-  /** MCUboot validates the secondary before swapping: hash always, signature when keys are configured. */
+  /** The lowest security counter an image may carry to boot: the hardware counter or the running image's. */
+  async #runningCounterFloor(): Promise<number> {
+    const running = await this.readSlot(0);
+    return Math.max(this.#store.boot.securityCounter, running ? securityCounterOf(running) : 0);
+  }
+
+  /**
+   * MCUboot validates the secondary before swapping: hash always, signature when keys are configured,
+   * and with downgrade prevention a security counter no lower than the running one.
+   */
   async #isBootable(slot: number): Promise<boolean> {
     const bytes = await this.#store.readSlot(slot);
     const read = bytes && readMcubootImage(bytes);
     if (!bytes || !read?.ok) return false;
+    if (this.#isNoDowngrade && securityCounterOf(read.image) < (await this.#runningCounterFloor()))
+      return false;
     if (this.#trustedKeys.length === 0) return true;
     const hashedRegion = bytes.subarray(
       0,
@@ -107,13 +156,20 @@ export class McubootBootloader {
     return isSignedByTrustedKey(read.image, hashedRegion, this.#trustedKeys);
   }
 
-  /** Runs at every reset: swap for test/permanent, or revert an unconfirmed test image. */
-  async boot(): Promise<'swapped-for-test' | 'swapped-permanently' | 'reverted' | 'unchanged'> {
+  /**
+   * Runs at every reset: swap for test/permanent, or revert an unconfirmed test image. Then, as MCUboot's
+   * `boot_update_hw_rollback_protection` does, a confirmed running image raises the hardware security
+   * counter to its own (a test image does not, so reverting to the older image stays possible).
+   */
+  async boot(): Promise<BootOutcome> {
     const boot = this.#store.boot;
-    let outcome: Awaited<ReturnType<McubootBootloader['boot']>> = 'unchanged';
+    let outcome: BootOutcome = 'unchanged';
     if (boot.swapRequest !== 'none') {
       const isValid = await this.#isBootable(1);
-      if (!isValid) await this.#store.eraseSlot(1);
+      if (!isValid) {
+        await this.#store.eraseSlot(1);
+        outcome = 'refused';
+      }
       if (isValid) {
         await this.#store.swapSlots();
         boot.isRevertPending = boot.swapRequest === 'test';
@@ -125,6 +181,9 @@ export class McubootBootloader {
       boot.isRevertPending = false;
       outcome = 'reverted';
     }
+    const running = await this.readSlot(0);
+    if (running && !boot.isRevertPending)
+      boot.securityCounter = Math.max(boot.securityCounter, securityCounterOf(running));
     boot.bootCount += 1;
     await this.#store.saveBoot();
     return outcome;

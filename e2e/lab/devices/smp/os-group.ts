@@ -1,4 +1,5 @@
 import { OsCommand } from '../../../../main/core/drivers/smp/os-commands';
+import type { SmpMap } from '../../../../main/core/drivers/smp/smp-cbor';
 import { SmpGroup } from '../../../../main/core/drivers/smp/smp-header';
 import { SmpRc } from '../../../../main/core/drivers/smp/smp-status';
 import { optionalText } from './request-fields';
@@ -43,8 +44,12 @@ export function registerOsGroup(dispatcher: SmpDispatcher, device: SmpDeviceCont
   dispatcher.on(SmpGroup.os, OsCommand.bootloaderInfo, 'read', (body) => {
     const query = optionalText(body, 'query');
     if (query === undefined) return Promise.resolve({ body: { bootloader: 'MCUboot' } });
-    if (query === 'mode')
-      return Promise.resolve({ body: { mode: MCUBOOT_MODE_SWAP_USING_MOVE, 'no-downgrade': false } });
+    // Zephyr sends `no-downgrade` only when CONFIG_MCUBOOT_BOOTLOADER_NO_DOWNGRADE is set.
+    if (query === 'mode') {
+      const body: SmpMap = { mode: MCUBOOT_MODE_SWAP_USING_MOVE };
+      if (device.bootloader.isNoDowngrade) body['no-downgrade'] = true;
+      return Promise.resolve({ body });
+    }
     return Promise.resolve({ groupRc: 3 }); // OS_MGMT_ERR_QUERY_YIELDS_NO_ANSWER
   });
   dispatcher.setLegacyTranslation(SmpGroup.os, (rc) => (rc === 2 ? SmpRc.invalid : SmpRc.unknown));

@@ -1,3 +1,4 @@
+import type { FaultPlan } from '../../faults/fault-plan';
 import type { FlashTimingOptions } from './flash-timing';
 
 /** Everything that makes one lab SMP device what it is; the scenario file fills it in. */
@@ -24,6 +25,18 @@ export interface SmpDeviceConfig {
   bootTimeMs: number;
   /** Public keys (PEM) MCUboot trusts; when set, only images signed by one of them are swapped in. */
   trustedKeysPem?: string[];
+  /**
+   * MCUboot built with downgrade prevention on the security counter (protocols.md §2): bootloader info
+   * reports `no-downgrade`, and an image whose security counter is below the running one is neither
+   * marked for test nor booted.
+   */
+  isNoDowngrade?: boolean;
+  /** Security counter TLV of the factory image (none when absent). */
+  firmwareSecurityCounter?: number;
+  /** Size of the storage partition's file system (group 8); 64 KiB by default. */
+  storageBytes?: number;
+  /** Faults to inject (fault-plan.ts); none when absent. */
+  faults?: FaultPlan;
 }
 
 export const SMP_DEVICE_DEFAULTS = {

@@ -4,8 +4,12 @@ import { decodeSmpPacket, encodeSmpPacket } from '../../../../main/core/drivers/
 import { SmpRc } from '../../../../main/core/drivers/smp/smp-status';
 import { InvalidField } from './request-fields';
 
-/** A handler's answer: a body, an SMP-level rc, or a group rc (shaped per request version). */
-export type SmpHandlerResult = { body: SmpMap } | { smpRc: number; reason?: string } | { groupRc: number };
+/**
+ * A handler's answer: a body, an SMP-level rc, or a group rc (shaped per request version). A group error
+ * may carry `extra` fields next to it, as Zephyr's fs upload sends `len` with FILE_OFFSET_NOT_VALID.
+ */
+export type SmpHandlerResult =
+  { body: SmpMap } | { smpRc: number; reason?: string } | { groupRc: number; extra?: SmpMap };
 
 export type SmpCommandHandler = (body: SmpMap) => Promise<SmpHandlerResult>;
 
@@ -73,8 +77,9 @@ export class SmpDispatcher {
     if ('body' in result) return result.body;
     if ('smpRc' in result)
       return result.reason === undefined ? { rc: result.smpRc } : { rc: result.smpRc, rsn: result.reason };
-    if (version === 1) return { err: { group, rc: result.groupRc } };
-    return { rc: this.#legacyRc.get(group)?.(result.groupRc) ?? SmpRc.unknown };
+    const extra = result.extra ?? {};
+    if (version === 1) return { err: { group, rc: result.groupRc }, ...extra };
+    return { rc: this.#legacyRc.get(group)?.(result.groupRc) ?? SmpRc.unknown, ...extra };
   }
 
   /** A request whose body is not CBOR gets INVAL, an unknown version TOO_NEW; a broken header gets nothing. */

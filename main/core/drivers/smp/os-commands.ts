@@ -12,6 +12,13 @@ export interface McumgrParams {
   bufCount: number;
 }
 
+/** What bootloader info tells; `mode` and `isNoDowngrade` only for MCUboot. */
+export interface BootloaderInfo {
+  bootloader: string;
+  mode?: number;
+  isNoDowngrade?: boolean;
+}
+
 /** OS echo: the device answers with the text it was sent. */
 export async function echo(client: SmpClient, text: string, signal?: AbortSignal): Promise<string> {
   const body = await client.request(
@@ -49,11 +56,11 @@ export async function readOsInfo(client: SmpClient, format = 'a', signal?: Abort
   return parseSmpResponse(z.object({ output: z.string() }), body, 'os info').output;
 }
 
-/** Bootloader info: its name, and for MCUboot the mode and whether downgrades are refused. */
-export async function readBootloaderInfo(
-  client: SmpClient,
-  signal?: AbortSignal,
-): Promise<{ bootloader: string; mode?: number; isNoDowngrade?: boolean }> {
+/**
+ * Bootloader info: its name, and for MCUboot the mode and whether downgrades are refused. Zephyr sends
+ * `no-downgrade` only when it is true, so its absence reads as false.
+ */
+export async function readBootloaderInfo(client: SmpClient, signal?: AbortSignal): Promise<BootloaderInfo> {
   const nameBody = await client.request(
     { op: 'read', group: SmpGroup.os, commandId: OsCommand.bootloaderInfo },
     signal,
@@ -73,7 +80,5 @@ export async function readBootloaderInfo(
     modeBody,
     'os bootloader mode',
   );
-  return mode['no-downgrade'] === undefined
-    ? { bootloader, mode: mode.mode }
-    : { bootloader, mode: mode.mode, isNoDowngrade: mode['no-downgrade'] };
+  return { bootloader, mode: mode.mode, isNoDowngrade: mode['no-downgrade'] ?? false };
 }

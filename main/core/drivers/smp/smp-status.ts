@@ -61,9 +61,56 @@ export const ImageErrorRc = {
 /** Settings group `err.rc` values (Zephyr `settings_mgmt_ret_code_t`). */
 export const SettingsErrorRc = { unknown: 1, keyTooLong: 2, keyNotFound: 3, readNotSupported: 4 } as const;
 
+/** File-system group 8 `err.rc` values (Zephyr `fs_mgmt_err_code_t`). */
+export const FileSystemErrorRc = {
+  unknown: 1,
+  fileInvalidName: 2,
+  fileNotFound: 3,
+  fileIsDirectory: 4,
+  fileOpenFailed: 5,
+  fileSeekFailed: 6,
+  fileReadFailed: 7,
+  fileTruncateFailed: 8,
+  fileDeleteFailed: 9,
+  fileWriteFailed: 10,
+  /** The upload offset is not the file's length; the answer carries that length as `len`. */
+  fileOffsetNotValid: 11,
+  fileOffsetLargerThanFile: 12,
+  checksumHashNotFound: 13,
+  mountPointNotFound: 14,
+  readOnlyFilesystem: 15,
+  fileEmpty: 16,
+} as const;
+
+/** Zephyr basic group 63 `err.rc` values (Zephyr `zephyrbasic_group_err_code_t`). */
+export const ZephyrBasicErrorRc = {
+  unknown: 1,
+  flashOpenFailed: 2,
+  flashConfigQueryFail: 3,
+  flashEraseFailed: 4,
+} as const;
+
+/** Fieldline identity group 64 `err.rc` values (README.md, "Group 64: device identity"). */
+export const IdentityErrorRc = {
+  unknown: 1,
+  /** Certificate install before a key pair was generated (or after zeroize). */
+  noKey: 2,
+  /** Certificate read when none is installed. */
+  noCertificate: 3,
+  unsupportedAlgorithm: 4,
+  invalidSubject: 5,
+  invalidCertificate: 6,
+  /** The leaf certificate's public key is not the device's. */
+  keyMismatch: 7,
+  chainTooLong: 8,
+} as const;
+
 const GROUP_ERROR_NAMES: Readonly<Record<number, Readonly<Record<number, string>>>> = {
   [SmpGroup.image]: invert(ImageErrorRc),
   [SmpGroup.settings]: invert(SettingsErrorRc),
+  [SmpGroup.fileSystem]: invert(FileSystemErrorRc),
+  [SmpGroup.zephyrBasic]: invert(ZephyrBasicErrorRc),
+  [SmpGroup.fieldlineIdentity]: invert(IdentityErrorRc),
 };
 
 /** What a response body says about success: v1 `rc`, v2 `err: {group, rc}`, or neither. */

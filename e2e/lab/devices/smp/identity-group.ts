@@ -1,0 +1,151 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  IdentityCommand,
+  MAX_CERTIFICATE_CHAIN_LENGTH,
+} from '../../../../main/core/drivers/smp/identity-commands';
+import type { SmpMap } from '../../../../main/core/drivers/smp/smp-cbor';
+import { SmpGroup } from '../../../../main/core/drivers/smp/smp-header';
+import { IdentityErrorRc, SmpRc } from '../../../../main/core/drivers/smp/smp-status';
+import { x509 } from './device-x509';
+import { InvalidField, optionalText } from './request-fields';
+import type { SmpDispatcher, SmpHandlerResult } from './smp-dispatcher';
+import type { SmpDeviceContext } from './smp-device-context';
+
+const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
+const MAX_SUBJECT_LENGTH = 256;
+/** What one device certificate may weigh; a chain must fit the device's buffer anyway. */
+const MAX_CERTIFICATE_BYTES = 2048;
+
+/**
+ * Fieldline's identity group 64 (protocols.md §7; the contract is in main/core/drivers/smp/README.md):
+ * identity read, key pair + CSR generated inside the device, certificate chain install and read-back,
+ * and zeroize. The private key is generated here with WebCrypto and stored only in the device's
+ * credential store; answers carry the CSR and certificates, never the key.
+ */
+export function registerIdentityGroup(dispatcher: SmpDispatcher, device: SmpDeviceContext): void {
+  const group = SmpGroup.fieldlineIdentity;
+  dispatcher.on(group, IdentityCommand.identity, 'read', () => {
+    const { hardwareId, model, serialNumber } = device.store.identity;
+    return Promise.resolve({
+      body: { hwid: new Uint8Array(Buffer.from(hardwareId, 'hex')), model, serial: serialNumber },
+    });
+  });
+  dispatcher.on(group, IdentityCommand.keyAndCsr, 'write', (body) => generateKeyAndCsr(device, body));
+  dispatcher.on(group, IdentityCommand.certificate, 'write', (body) => installChain(device, body));
+  dispatcher.on(group, IdentityCommand.certificate, 'read', async () => {
+    const chain = await device.credentials.readChain();
+    if (!chain) return { groupRc: IdentityErrorRc.noCertificate };
+    return { body: { cert: chain[0]!, chain } };
+  });
+  dispatcher.on(group, IdentityCommand.zeroize, 'write', async () => {
+    await device.credentials.zeroize();
+    device.settings.clear();
+    await device.store.eraseSavedSettings();
+    return { body: {} };
+  });
+  dispatcher.setLegacyTranslation(group, legacyIdentityRc);
+}
+
+async function generateKeyAndCsr(device: SmpDeviceContext, body: SmpMap): Promise<SmpHandlerResult> {
+  const subject = optionalText(body, 'subject');
+  const algorithm = optionalText(body, 'alg') ?? 'p256';
+  if (subject === undefined) return { smpRc: SmpRc.invalid, reason: 'subject missing' };
+  if (algorithm !== 'p256') return { groupRc: IdentityErrorRc.unsupportedAlgorithm };
+  const name = parseSubject(subject);
+  if (!name) return { groupRc: IdentityErrorRc.invalidSubject };
+  const keys = await globalThis.crypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name,
+    keys,
+    signingAlgorithm: SIGNING_ALGORITHM,
+  });
+  const pkcs8 = await globalThis.crypto.subtle.exportKey('pkcs8', keys.privateKey);
+  await device.credentials.writePrivateKey(x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'));
+  return { body: { csr: new Uint8Array(csr.rawData) } };
+}
+
+async function installChain(device: SmpDeviceContext, body: SmpMap): Promise<SmpHandlerResult> {
+  const chain = body.chain;
+  if (chain === undefined) return { smpRc: SmpRc.invalid, reason: 'chain missing' };
+  if (!Array.isArray(chain) || !chain.every((entry) => entry instanceof Uint8Array))
+    throw new InvalidField('chain');
+  const ders = chain as Uint8Array[];
+  if (ders.length === 0) return { groupRc: IdentityErrorRc.invalidCertificate };
+  if (ders.length > MAX_CERTIFICATE_CHAIN_LENGTH) return { groupRc: IdentityErrorRc.chainTooLong };
+  const key = await device.credentials.readPrivateKey();
+  if (!key) return { groupRc: IdentityErrorRc.noKey };
+  const certificates = ders.map(parseCertificate);
+  if (certificates.some((certificate) => certificate === undefined))
+    return { groupRc: IdentityErrorRc.invalidCertificate };
+  const parsed = certificates as x509.X509Certificate[];
+  if (!isOrderedChain(parsed) || !(await isSignedChain(parsed)))
+    return { groupRc: IdentityErrorRc.invalidCertificate };
+  if (!Buffer.from(parsed[0]!.publicKey.rawData).equals(publicKeyDer(key)))
+    return { groupRc: IdentityErrorRc.keyMismatch };
+  await device.credentials.writeChain(ders);
+  return { body: {} };
+}
+
+/** A distinguished name like `CN=FL-0042,O=Fieldline`; undefined when it names nothing or cannot be parsed. */
+function parseSubject(subject: string): x509.Name | undefined {
+  if (subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) return undefined;
+  try {
+    const name = new x509.Name(subject);
+    const attributes = name.toJSON().flatMap((rdn) => Object.values(rdn).flat());
+    return attributes.length > 0 && attributes.every((value) => value.length > 0) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseCertificate(der: Uint8Array): x509.X509Certificate | undefined {
+  if (der.length === 0 || der.length > MAX_CERTIFICATE_BYTES) return undefined;
+  try {
+    return new x509.X509Certificate(new Uint8Array(der));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Leaf first: each certificate is issued by the next one. */
+function isOrderedChain(chain: readonly x509.X509Certificate[]): boolean {
+  return chain.every((certificate, index) => index === 0 || chain[index - 1]!.issuer === certificate.subject);
+}
+
+async function isSignedChain(chain: readonly x509.X509Certificate[]): Promise<boolean> {
+  for (let index = 0; index + 1 < chain.length; index += 1) {
+    const isSigned = await chain[index]!.verify({
+      publicKey: chain[index + 1]!.publicKey,
+      signatureOnly: true,
+    }).then(
+      (result) => result,
+      () => false,
+    );
+    if (!isSigned) return false;
+  }
+  return true;
+}
+
+function publicKeyDer(privateKey: KeyObject): Buffer {
+  return createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+}
+
+/** How an SMP v1 request sees identity errors. */
+function legacyIdentityRc(rc: number): number {
+  switch (rc) {
+    case IdentityErrorRc.noKey:
+      return SmpRc.badState;
+    case IdentityErrorRc.noCertificate:
+      return SmpRc.noEntry;
+    case IdentityErrorRc.unsupportedAlgorithm:
+      return SmpRc.notSupported;
+    case IdentityErrorRc.invalidSubject:
+    case IdentityErrorRc.invalidCertificate:
+    case IdentityErrorRc.keyMismatch:
+    case IdentityErrorRc.chainTooLong:
+      return SmpRc.invalid;
+    default:
+      return SmpRc.unknown;
+  }
+}
