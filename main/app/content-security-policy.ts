@@ -1,21 +1,6 @@
-/**
- * The one Content-Security-Policy of every page Fieldline shows. Scripts come only from our own
- * origin, never inline and never from `eval` (no 'unsafe-eval'). Styles allow 'unsafe-inline'
- * because Mantine injects <style> elements and style attributes at run time; a style cannot run code.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-src 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy';
+
+export { CONTENT_SECURITY_POLICY };
 
 type ResponseHeaders = Record<string, string[] | string>;
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { STATION_TOKEN_PARAM } from '../../shared/contract';
+import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy';
 import type { Logger } from '../core/ports/logger';
 import { createAccessToken, isSameToken } from './access-token';
 import { MAX_CLIENT_MESSAGE_BYTES, serveContract, type ContractEndpoint } from './contract-session';
@@ -99,19 +100,8 @@ async function serveStatic(request: IncomingMessage, response: ServerResponse, r
   response.end(file.body);
 }
 
-/** No eval, no inline scripts, nothing from elsewhere; Mantine needs inline styles. */
-export const STATION_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The same policy as the Electron window (shared/security/content-security-policy.ts). */
+export const STATION_CSP = CONTENT_SECURITY_POLICY;
 
 function toPeer(webSocket: WebSocket): MessagePeer {
   return {
