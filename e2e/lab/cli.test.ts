@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,14 +11,21 @@ import { SerialSmpTransport } from '../../main/core/drivers/smp/serial-smp-trans
 import { SmpClient } from '../../main/core/drivers/smp/smp-client';
 import { UdpSmpTransport } from '../../main/core/drivers/smp/udp-smp-transport';
 import { isProcessAlive, waitForProcessGroupExit } from './process-liveness';
+import type { UsbLabAddress } from './running-dfu-device';
 import type { LabDeviceAddress } from './running-smp-device';
+import type { DriveLabAddress } from './running-uf2-device';
 import { NodeDatagramNetwork } from './transports/node-datagram-network';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 type ReadyLine = {
   ready: true;
   advertised: boolean;
-  devices: (LabDeviceAddress & { name: string; stateDir: string })[];
+  stationEnv: { FIELDLINE_SERIAL_GLOBS: string; FIELDLINE_DRIVE_FOLDERS: string };
+  devices: ((LabDeviceAddress | UsbLabAddress | DriveLabAddress) & {
+    name: string;
+    family: string;
+    stateDir: string;
+  })[];
 };
 
 describe('npm run lab (e2e/lab/cli.ts)', () => {
@@ -28,7 +36,7 @@ describe('npm run lab (e2e/lab/cli.ts)', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it('starts the demo scenario, serves both devices, and leaves nothing running after SIGTERM', async () => {
+  it('starts the demo scenario, says where each device is, serves the SMP ones, and leaves nothing running after SIGTERM', async () => {
     folder = await mkdtemp(join(tmpdir(), 'fieldline-lab-cli-'));
     const tsx = join(repositoryRoot, 'node_modules/.bin/tsx');
     // Its own process group, so the test can check that no member (tsx, node, socat) outlives it.
@@ -52,6 +60,26 @@ describe('npm run lab (e2e/lab/cli.ts)', () => {
     expect(serial.stateDir).toBe(join(folder, 'sensor-serial-1', 'state'));
     // mDNS advertising sends multicast: off unless --advertise or the scenario asks (README.md).
     expect(ready.advertised).toBe(false);
+    expect(ready.devices.find((device) => device.kind === 'usb')).toMatchObject({
+      name: 'bootloader-dfu-1',
+      family: 'dfu',
+      bus: 'lab-virtual',
+      address: '1-1',
+      mode: 'dfu',
+      serialNumber: 'FL-LAB-0003',
+    });
+    const drive = ready.devices.find((device) => device.kind === 'drive');
+    expect(drive).toMatchObject({
+      name: 'drive-uf2-1',
+      family: 'uf2',
+      folder: join(folder, 'drives', 'FLDLAB-UF2'),
+      serialNumber: 'FL-LAB-0004',
+    });
+    expect(ready.stationEnv).toEqual({
+      FIELDLINE_SERIAL_GLOBS: join(folder, '*', 'pty', 'app'),
+      FIELDLINE_DRIVE_FOLDERS: join(folder, 'drives'),
+    });
+    expect(existsSync(join(folder, 'drives', 'FLDLAB-UF2', 'INFO_UF2.TXT'))).toBe(true);
 
     const port = await new SerialportPorts().open(serial.path, { baudRate: serial.baudRate });
     const serialClient = new SmpClient(new SerialSmpTransport(port));
@@ -69,6 +97,8 @@ describe('npm run lab (e2e/lab/cli.ts)', () => {
     expect(await exited).toBe(0);
     expect(isProcessAlive(serial.socatPid)).toBe(false);
     expect(await waitForProcessGroupExit(child.pid!)).toBe(true);
+    // Stopping unmounts the drive: a station watching the folder sees it go.
+    expect(existsSync(join(folder, 'drives', 'FLDLAB-UF2'))).toBe(false);
   });
 });
 

@@ -1,8 +1,7 @@
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLab, type RunningLab } from './lab-runner';
-import type { LabDeviceAddress } from './running-smp-device';
+import { startLab, type RunningLab, type RunningLabDevice } from './lab-runner';
 import { loadScenario } from './scenario';
 
 /**
@@ -36,14 +35,21 @@ async function main(): Promise<number> {
   const isAdvertised = values.advertise || scenario.advertise;
   const lab = await startLab(scenario, stateRoot, { isAdvertised });
   const stopped = stopOnSignal(lab);
+  // What a station process on this machine needs to find the lab's serial devices and UF2 drives.
+  const stationEnv = {
+    FIELDLINE_SERIAL_GLOBS: join(stateRoot, '*', 'pty', 'app'),
+    FIELDLINE_DRIVE_FOLDERS: lab.driveRoot,
+  };
   if (values.json) {
     console.log(
       JSON.stringify({
         ready: true,
         scenario: scenario.name,
         advertised: isAdvertised,
+        stationEnv,
         devices: lab.devices.map((device) => ({
           name: device.name,
+          family: device.family,
           stateDir: device.stateDir,
           ...device.address,
         })),
@@ -53,17 +59,40 @@ async function main(): Promise<number> {
     console.log(`Fieldline device lab: scenario "${scenario.name}", state under ${stateRoot}`);
     for (const device of lab.devices)
       console.log(
-        `  ${device.name.padEnd(20)} ${describeAddress(device.address)}\n  ${''.padEnd(20)} state ${device.stateDir}`,
+        `  ${device.name.padEnd(20)} ${describeAddress(device)}\n  ${''.padEnd(20)} state ${device.stateDir}`,
       );
     if (isAdvertised) console.log('UDP devices are advertised over mDNS as _mcumgr._udp.');
+    console.log(
+      `For a station on this machine: ${Object.entries(stationEnv)
+        .map(([name, value]) => `${name}='${value}'`)
+        .join(' ')}`,
+    );
+    if (lab.devices.some((device) => device.family === 'dfu'))
+      console.log(
+        "USB devices sit on the lab's virtual bus, in this process only: a separate station cannot see them\n" +
+          '(tests and benchmarks start the lab in process and pass lab.usbBus to discovery).',
+      );
     console.log('Ready. Ctrl-C stops every device.');
   }
   return stopped;
 }
 
-function describeAddress(address: LabDeviceAddress): string {
-  if (address.kind === 'udp') return `SMP over UDP  ${address.address}:${address.port}`;
-  return `SMP serial    ${address.path} -> ${address.device} (${address.baudRate} baud, socat pid ${address.socatPid})`;
+function describeAddress(device: RunningLabDevice): string {
+  const address = device.address;
+  switch (address.kind) {
+    case 'udp':
+      return `SMP over UDP  ${address.address}:${address.port}`;
+    case 'serial':
+      return `SMP serial    ${address.path} -> ${address.device} (${address.baudRate} baud, socat pid ${address.socatPid})`;
+    case 'usb':
+      return `USB DFU       lab bus ${address.address}, ${hex(address.vendorId)}:${hex(address.productId)} (${address.mode} mode), serial ${address.serialNumber}`;
+    case 'drive':
+      return `UF2 drive     ${address.folder}${address.serialNumber === null ? '' : `, serial ${address.serialNumber}`}`;
+  }
+}
+
+function hex(value: number): string {
+  return value.toString(16).padStart(4, '0');
 }
 
 /** Resolves with the exit code once a signal arrived and every device (and socat) has stopped. */

@@ -5,7 +5,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { AppError } from '../../shared/errors';
-import { loadScenario, parseScenario } from './scenario';
+import { loadScenario, parseScenario, type ScenarioDevice, type SmpScenarioDevice } from './scenario';
+
+function smp(device: ScenarioDevice | undefined): SmpScenarioDevice {
+  if (device?.family !== 'smp') throw new Error(`expected an SMP device, got ${JSON.stringify(device)}`);
+  return device;
+}
 
 describe('lab scenarios', () => {
   let folder: string;
@@ -22,13 +27,58 @@ describe('lab scenarios', () => {
     return path;
   };
 
-  it('loads the demo scenario with one serial and one UDP SMP device, filling defaults', async () => {
+  it('loads the demo scenario with one device of each family, filling defaults', async () => {
     const scenario = await loadScenario(resolve(import.meta.dirname, 'scenarios/demo.yaml'));
-    expect(scenario.devices.map((device) => [device.name, device.transport.kind])).toEqual([
+    expect(
+      scenario.devices.map((device) => [
+        device.name,
+        device.family === 'smp' ? device.transport.kind : device.family,
+      ]),
+    ).toEqual([
       ['sensor-serial-1', 'serial'],
       ['gateway-udp-1', 'udp'],
+      ['bootloader-dfu-1', 'dfu'],
+      ['drive-uf2-1', 'uf2'],
     ]);
-    expect(scenario.devices[0]!.transport).toMatchObject({ baudRate: 115_200, bitsPerByte: 10 });
+    expect(smp(scenario.devices[0]).transport).toMatchObject({ baudRate: 115_200, bitsPerByte: 10 });
+    expect(scenario.devices[2]).toMatchObject({ serialNumber: 'FL-LAB-0003', usbPort: '1-1' });
+    // YAML hex integers are numbers: the RP2040 family id.
+    expect(scenario.devices[3]).toMatchObject({ serialNumber: 'FL-LAB-0004', familyId: 0xe48bff56 });
+  });
+
+  it('validates DFU and UF2 devices: wrong fields named, ports and volume labels unique, "drives" reserved', async () => {
+    const bad = await write(
+      'bad-usb.yaml',
+      [
+        'name: x',
+        'devices:',
+        '  - { name: d, family: dfu, serialNumber: S, usbPort: "2-1", transferSizeBytes: 0, faults: { corruptStatus: { onPollNumber: 0, kind: x } } }',
+        '  - { name: u, family: uf2, volumeLabel: lower, familyId: -1, transport: { kind: udp } }',
+      ].join('\n'),
+    );
+    const error = (await loadScenario(bad).catch((caught: unknown) => caught)) as Error;
+    for (const field of [
+      'devices.0.usbPort',
+      'devices.0.transferSizeBytes',
+      'devices.0.faults.corruptStatus.onPollNumber',
+      'devices.1.volumeLabel',
+      'devices.1.familyId',
+    ])
+      expect(error.message).toContain(field);
+    expect(error.message).toMatch(/transport/);
+    const twoPorts =
+      'name: x\ndevices:\n  - { name: a, family: dfu, serialNumber: S, usbPort: 1-2 }\n  - { name: b, family: dfu, serialNumber: T, usbPort: 1-2 }\n';
+    await expect(loadScenario(await write('ports.yaml', twoPorts))).rejects.toThrow(
+      /usbPort values must be unique/,
+    );
+    // The default label is the device name in capitals, so it can collide with an explicit one.
+    const twoLabels =
+      'name: x\ndevices:\n  - { name: a, family: uf2 }\n  - { name: b, family: uf2, volumeLabel: A }\n';
+    await expect(loadScenario(await write('labels.yaml', twoLabels))).rejects.toThrow(
+      /volume labels must be unique/,
+    );
+    const reserved = 'name: x\ndevices:\n  - { name: drives, family: uf2 }\n';
+    await expect(loadScenario(await write('reserved.yaml', reserved))).rejects.toThrow(/reserved/);
   });
 
   it('keeps mDNS advertising off unless the scenario asks for it', async () => {
@@ -44,7 +94,7 @@ describe('lab scenarios', () => {
 
   it('loads the faults scenario with every fault, defaults filled in', async () => {
     const scenario = await loadScenario(resolve(import.meta.dirname, 'scenarios/faults.yaml'));
-    const [serial, udp] = scenario.devices;
+    const [serial, udp] = scenario.devices.map(smp);
     expect(serial!.transport).toMatchObject({ kind: 'serial', usbLatencyTimerMs: 16 });
     expect(serial!.faults).toMatchObject({
       seed: 7,
@@ -90,8 +140,8 @@ describe('lab scenarios', () => {
     await expect(
       loadScenario(
         await write(
-          'dfu.yaml',
-          'name: x\ndevices:\n  - { name: a, family: dfu, serialNumber: S, transport: { kind: udp } }\n',
+          'esp.yaml',
+          'name: x\ndevices:\n  - { name: a, family: esp, serialNumber: S, transport: { kind: udp } }\n',
         ),
       ),
     ).rejects.toThrow(/family/);
@@ -108,7 +158,9 @@ describe('lab scenarios', () => {
         fc.record(
           {
             name: fc.constantFrom('a', 'b', 'Bad'),
-            family: fc.constantFrom('smp', 'dfu'),
+            family: fc.constantFrom('smp', 'dfu', 'uf2'),
+            usbPort: fc.oneof(fc.constant('1-1'), fc.anything()),
+            volumeLabel: fc.oneof(fc.constant('A'), fc.anything()),
             serialNumber: fc.string(),
             transport: fc.oneof(fc.constant({ kind: 'udp' }), fc.anything()),
             faults: fc.oneof(fc.anything(), fc.constant({ drop: { rate: 0.5 } })),

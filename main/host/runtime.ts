@@ -13,10 +13,13 @@ import { createCore, type Core } from '../core/create-core';
 import type { CoreEventListener, Disposable } from '../core/event-bus';
 import { systemClock, type Clock } from '../core/ports/clock';
 import type { Logger } from '../core/ports/logger';
+import type { UsbBus } from '../core/ports/usb-bus';
 import { readAppVersion } from './app-version';
 import { ledgerPath } from './data-dir';
 import { createDispatcher, type Dispatcher } from './dispatcher';
+import { startDriveDiscovery } from './start-drive-discovery';
 import { startSerialDiscovery } from './start-serial-discovery';
+import { startUsbDiscovery } from './start-usb-discovery';
 
 export interface StationRuntimeOptions {
   /** Where the ledger and station state live (resolve it with `resolveDataDir`). */
@@ -39,6 +42,22 @@ export interface StationRuntimeOptions {
   enableSerialDiscovery?: boolean;
   /** Absolute path patterns to probe too (the lab's pseudo-terminals); default `$FIELDLINE_SERIAL_GLOBS`. */
   serialGlobs?: string[];
+  /**
+   * Watch the USB bus for DFU devices (default true). On a machine without a USB bus this logs
+   * "USB not available" once and finds nothing.
+   */
+  enableUsbDiscovery?: boolean;
+  /**
+   * The bus to watch; default the real libusb adapter. Tests and benchmarks pass the device lab's
+   * VirtualUsbBus (it lives in their process; the runtime never closes a bus it was given).
+   */
+  usbBus?: UsbBus;
+  /** Watch for UF2 bootloader drives (default true): `driveFolders` plus /media and /run/media on Linux. */
+  enableDriveDiscovery?: boolean;
+  /** Absolute folders that are drives or hold drives (the lab's `<state root>/drives`); default `$FIELDLINE_DRIVE_FOLDERS`. */
+  driveFolders?: string[];
+  /** Also watch /media and /run/media (default: on Linux); tests turn it off to see only their folders. */
+  watchSystemMounts?: boolean;
   /** How often the core's housekeeping runs (events from other processes, lost devices); default 250 ms. */
   tickMs?: number;
 }
@@ -66,16 +85,27 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
     { host: options.host, version: options.version ?? readAppVersion(), dataDir: options.dataDir, platform: process.platform },
   );
   let serial: { stop: () => Promise<void> } | null = null;
+  let drives: { stop: () => Promise<void> } | null = null;
   try {
-    // First, because a malformed pattern (INVALID_INPUT) must fail the open before anything else starts.
+    // First, because a malformed pattern or folder (INVALID_INPUT) must fail the open before anything else starts.
+    if (options.enableDriveDiscovery !== false) {
+      drives = startDriveDiscovery(core, logger, {
+        ...(options.driveFolders === undefined ? {} : { driveFolders: options.driveFolders }),
+        ...(options.watchSystemMounts === undefined ? {} : { includeSystemMounts: options.watchSystemMounts }),
+      });
+    }
     if (options.enableSerialDiscovery !== false) {
       serial = startSerialDiscovery(core, logger, options.serialGlobs === undefined ? {} : { serialGlobs: options.serialGlobs });
     }
   } catch (error: unknown) {
-    store.close();
-    log.close();
-    return Promise.reject(toAppError(error));
+    const failure = toAppError(error);
+    return (drives?.stop() ?? Promise.resolve()).then(() => {
+      store.close();
+      log.close();
+      throw failure;
+    });
   }
+  const usb = options.enableUsbDiscovery === false ? null : startUsbDiscovery(core, logger, options.usbBus);
   const mdns = options.enableMdns === false ? null : startMdnsDiscovery(core, logger);
   const poll = setInterval(() => {
     try {
@@ -98,6 +128,8 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
       await core.stop();
       await mdns?.stop();
       await serial?.stop();
+      await usb?.stop();
+      await drives?.stop();
       store.close();
       log.close();
     },

@@ -14,13 +14,25 @@ export async function runStation(argv: string[]): Promise<number> {
     .option('--data-dir <path>', 'data folder (default: $FIELDLINE_DATA_DIR or $XDG_DATA_HOME/fieldline)')
     .option('--no-mdns', 'do not browse the local network for devices advertised over mDNS')
     .option('--no-serial', 'do not probe serial ports for SMP devices (patterns: FIELDLINE_SERIAL_GLOBS)')
+    .option('--no-usb', 'do not watch the USB bus for DFU devices')
+    .option(
+      '--no-drives',
+      'do not watch for UF2 drives (folders: FIELDLINE_DRIVE_FOLDERS, /media, /run/media)',
+    )
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });
   } catch (error: unknown) {
     return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
   }
-  const options = program.opts<{ port: string; dataDir?: string; mdns: boolean; serial: boolean }>();
+  const options = program.opts<{
+    port: string;
+    dataDir?: string;
+    mdns: boolean;
+    serial: boolean;
+    usb: boolean;
+    drives: boolean;
+  }>();
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     process.stderr.write(`--port must be a number from 0 to 65535, not "${options.port}"\n`);
@@ -32,6 +44,8 @@ export async function runStation(argv: string[]): Promise<number> {
       host: 'station',
       enableMdns: options.mdns,
       enableSerialDiscovery: options.serial,
+      enableUsbDiscovery: options.usb,
+      enableDriveDiscovery: options.drives,
     });
     const server = await startStationServer({ endpoint: runtime, logger: runtime.logger, port });
     process.stdout.write(`Fieldline station: ${server.url}\n`);

@@ -13,6 +13,10 @@ export interface DevicesOptions {
   mdns: boolean;
   /** Probe serial ports (USB serial ports and `$FIELDLINE_SERIAL_GLOBS`); `--no-serial` turns it off. */
   serial: boolean;
+  /** Watch the USB bus for DFU devices (default on); `--no-usb` turns it off. */
+  usb?: boolean;
+  /** Watch for UF2 drives (`$FIELDLINE_DRIVE_FOLDERS`, /media, /run/media; default on); `--no-drives` turns it off. */
+  drives?: boolean;
 }
 
 /** Lists devices: from the ledger alone, or with live discovery (`--wait`, `--watch`). */
@@ -23,7 +27,14 @@ export async function listDevices(output: CliOutput, dataDir: string | undefined
     await writeLine(output.stderr, `--wait must be a number of seconds from 0 to 3600, not "${options.wait}"`);
     return EXIT.usage;
   }
-  const runtime = await openStationRuntime({ dataDir: resolveDataDir({ flag: dataDir }), host: 'cli', enableMdns: options.mdns, enableSerialDiscovery: options.serial });
+  const runtime = await openStationRuntime({
+    dataDir: resolveDataDir({ flag: dataDir }),
+    host: 'cli',
+    enableMdns: options.mdns,
+    enableSerialDiscovery: options.serial,
+    enableUsbDiscovery: options.usb !== false,
+    enableDriveDiscovery: options.drives !== false,
+  });
   try {
     if (options.watch === true) {
       await printDevices(output, runtime.core.devices.list());

@@ -38,6 +38,8 @@ export async function runCli(
     .option('--watch', 'print the list, then every change as a JSON line, until Ctrl-C')
     .option('--no-mdns', 'with --wait/--watch: do not browse the network over mDNS')
     .option('--no-serial', 'with --wait/--watch: do not probe serial ports (see FIELDLINE_SERIAL_GLOBS)')
+    .option('--no-usb', 'with --wait/--watch: do not watch the USB bus')
+    .option('--no-drives', 'with --wait/--watch: do not watch for UF2 drives (see FIELDLINE_DRIVE_FOLDERS)')
     .action(async (options: DevicesOptions) => {
       exitCode = await listDevices(output(), dataDir(), options, stop);
     });
