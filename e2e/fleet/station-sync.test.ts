@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syncStatusSchema } from '../../shared/contract';
+import { dropPostgresSchema } from '../../fleet-server/src/db/postgres-database';
 import { createBootstrapToken } from '../../fleet-server/src/enrollment/bootstrap-tokens';
 import { startTestServer, type TestServer } from '../../fleet-server/tests/helpers/test-server';
 import { runCli } from '../../main/host/cli/run-cli';
@@ -67,11 +69,14 @@ describe('a station syncing to the real fleet server over mutual TLS', () => {
   });
 
   it('reports offline, keeps every record, and delivers once the server is back', async () => {
-    // This server keeps its database in a folder, so it knows the station again after a restart.
+    // This server keeps its database in a folder (or, with DATABASE_URL, in one schema for both of its
+    // lives), so it knows the station again after a restart.
     await server.close();
     const serverDir = makeTempDir('fleet-server-');
+    const databaseUrl = process.env['DATABASE_URL'];
+    const kept = databaseUrl === undefined ? {} : { databaseSchema: `fleet_restart_${process.pid}_${randomBytes(4).toString('hex')}` };
     try {
-      server = await startTestServer({ dataDir: serverDir.path, isDatabaseInMemory: false });
+      server = await startTestServer({ dataDir: serverDir.path, isDatabaseInMemory: false, ...kept });
       writeFileSync(caFile, server.caPem);
       const { token } = await createBootstrapToken(server.db, { ttlMinutes: 10 });
       expect((await cli('sync', 'enroll', '--server', server.url, '--token', token, '--ca', caFile)).code).toBe(0);
@@ -82,12 +87,13 @@ describe('a station syncing to the real fleet server over mutual TLS', () => {
       expect(offline.code).toBe(0);
       expect(JSON.parse(offline.stdout)).toMatchObject({ state: 'offline', pendingCount: 4, lastError: expect.stringContaining('not reachable') as unknown });
 
-      server = await startTestServer({ dataDir: serverDir.path, isDatabaseInMemory: false, port });
+      server = await startTestServer({ dataDir: serverDir.path, isDatabaseInMemory: false, port, ...kept });
       const back = await cli('sync');
       expect(JSON.parse(back.stdout)).toMatchObject({ state: 'idle', pendingCount: 0 });
       expect(await serverEventCount()).toBe(4);
     } finally {
       await server.close();
+      if (databaseUrl !== undefined && kept.databaseSchema !== undefined) await dropPostgresSchema(databaseUrl, kept.databaseSchema);
       serverDir.remove();
       server = await startTestServer(); // afterEach closes one
     }

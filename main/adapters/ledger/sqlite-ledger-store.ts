@@ -131,11 +131,17 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.#db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox').get()?.n ?? 0;
   }
 
+  /**
+   * Reads from the outbox's oldest row: a station's own events get their position and their stationSeq
+   * in the same append transaction, so position order is chain order. CROSS JOIN keeps SQLite from
+   * walking the events index from stationSeq 1 instead, which costs O(events already sent) per batch:
+   * quadratic over a long offline backlog (with acknowledgeThrough, 4.5 s of bench/sync's 100,000).
+   */
   outboxBatch(limit: number): LedgerEvent[] {
     return this.#db
       .prepare<[string, number], EventRow>(
-        `SELECT e.* FROM outbox o JOIN events e ON e.position = o.event_position
-         WHERE e.station_id = ? ORDER BY e.station_seq LIMIT ?`,
+        `SELECT e.* FROM outbox o CROSS JOIN events e ON e.position = o.event_position
+         WHERE e.station_id = ? ORDER BY o.event_position LIMIT ?`,
       )
       .all(this.stationId, limit)
       .map((row) => {
@@ -144,13 +150,16 @@ export class SqliteLedgerStore implements LedgerStore {
       });
   }
 
+  /** Bounded below by the oldest queued event, so each acknowledgement reads only what it removes. */
   acknowledgeThrough(stationSeq: number): void {
     this.#db
       .prepare(
         `DELETE FROM outbox WHERE event_position IN
-           (SELECT position FROM events WHERE station_id = ? AND station_seq <= ?)`,
+           (SELECT position FROM events WHERE station_id = @stationId AND station_seq <= @stationSeq
+              AND station_seq >= (SELECT e.station_seq FROM outbox o CROSS JOIN events e ON e.position = o.event_position
+                                  WHERE e.station_id = @stationId ORDER BY o.event_position LIMIT 1))`,
       )
-      .run(this.stationId, stationSeq);
+      .run({ stationId: this.stationId, stationSeq });
   }
 
   requeueFrom(stationSeq: number): void {

@@ -6,7 +6,7 @@ import { ManualClock } from '../../test-support/manual-clock';
 import { makeTempDir } from '../../test-support/temp-dir';
 import { LedgerService } from '../ledger/ledger-service';
 import type { FleetAck, FleetClient } from '../ports/fleet-client';
-import { syncOutbox } from './ledger-sync';
+import { syncOutbox, type SyncStep } from './ledger-sync';
 
 /**
  * A stand-in with the fleet server's ingest rules (idempotent by position and hash, gaps refused with
@@ -98,6 +98,27 @@ describe('syncOutbox', () => {
     fleet.failNext = new AppError('SYNC_FORK', 'the server holds a different event at stationSeq 1');
     await expect(syncOutbox(store, fleet, never)).rejects.toMatchObject({ code: 'SYNC_FORK' });
     expect(store.pendingOutboxCount()).toBe(3);
+  });
+
+  it('reports each step as it happens: read, answered, acknowledged, and a requeue', async () => {
+    appendMany(520);
+    const fleet = new RecordingFleet();
+    const steps: SyncStep[] = [];
+    await syncOutbox(store, fleet, never, { onStep: (step) => steps.push(step) });
+    expect(steps).toEqual([
+      { kind: 'batch-read', firstSeq: 1, lastSeq: 500, count: 500 },
+      { kind: 'batch-answered', acceptedThrough: 500 },
+      { kind: 'batch-acknowledged', acceptedThrough: 500, acknowledgedSoFar: 500, pending: 20 },
+      { kind: 'batch-read', firstSeq: 501, lastSeq: 520, count: 20 },
+      { kind: 'batch-answered', acceptedThrough: 520 },
+      { kind: 'batch-acknowledged', acceptedThrough: 520, acknowledgedSoFar: 520, pending: 0 },
+    ]);
+    fleet.held.splice(510);
+    appendMany(1);
+    steps.length = 0;
+    await syncOutbox(store, fleet, never, { onStep: (step) => steps.push(step) });
+    expect(steps.map((step) => step.kind)).toEqual(['batch-read', 'requeued', 'batch-read', 'batch-answered', 'batch-acknowledged']);
+    expect(steps[1]).toEqual({ kind: 'requeued', resumeFrom: 511 });
   });
 
   it('refuses an acknowledgement that does not advance (a confused server) instead of looping', async () => {
