@@ -10,6 +10,7 @@ import type { Clock } from './ports/clock';
 import type { LedgerStore, StoredEvent } from './ports/ledger-store';
 import type { Logger } from './ports/logger';
 import type { FleetConnection } from './ports/fleet-connection';
+import type { CatalogCache } from './ports/fleet-client';
 import { SyncScheduler } from './sync/sync-scheduler';
 import { SyncStatusTracker } from './sync/sync-status-tracker';
 
@@ -19,6 +20,8 @@ export interface CorePorts {
   logger: Logger;
   /** The link to the fleet server; absent in tools that never sync. */
   fleet?: FleetConnection;
+  /** The station's copy of the fleet catalog; revalidated on every sync pass when given. */
+  catalogCache?: CatalogCache;
 }
 
 export interface CoreIdentity {
@@ -64,6 +67,7 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     tracker: sync,
     logger: ports.logger.child({ area: 'sync' }),
     clock: ports.clock,
+    catalogCache: ports.catalogCache,
   });
   const events = new CoreEventBus();
   const info: AppInfo = { name: 'Fieldline', stationId: ledger.stationId, ...identity };

@@ -4,6 +4,7 @@ import type { AppInfo } from '../../shared/contract';
 import { AppError, toAppError } from '../../shared/errors';
 import { SqliteLedgerStore } from '../adapters/ledger/sqlite-ledger-store';
 import { BonjourMdnsBrowser } from '../adapters/mdns/bonjour-mdns-browser';
+import { CatalogCacheFile } from '../adapters/fleet/catalog-cache-file';
 import { FileBackedFleetConnection } from '../adapters/fleet/fleet-connection';
 import { createPinoLogger } from '../adapters/pino-logger';
 import { NodeDatagramNetwork } from '../adapters/udp/node-datagram-network';
@@ -81,7 +82,7 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
   const store = SqliteLedgerStore.open(ledgerPath(options.dataDir));
   const fleet = new FileBackedFleetConnection(options.dataDir, store.stationId);
   const core = createCore(
-    { ledgerStore: store, clock: options.clock ?? systemClock, logger, fleet },
+    { ledgerStore: store, clock: options.clock ?? systemClock, logger, fleet, catalogCache: new CatalogCacheFile(options.dataDir, logger) },
     { host: options.host, version: options.version ?? readAppVersion(), dataDir: options.dataDir, platform: process.platform },
   );
   let serial: { stop: () => Promise<void> } | null = null;

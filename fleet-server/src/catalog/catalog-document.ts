@@ -1,24 +1,13 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { jsonValueSchema } from '../../../shared/contract/ledger';
+import type { CatalogDocument } from '../../../shared/contract/catalog';
 import { canonicalJson } from '../../../shared/ledger/canonical-event';
 import type { SqlExecutor } from '../db/database';
 import { listRevoked } from '../pki/certificate-store';
 import type { FleetPki } from '../pki/development-pki';
 import { listCatalogItems } from './catalog-store';
 
-export const catalogDocumentSchema = z.object({
-  bundles: z.array(z.object({ name: z.string(), manifest: jsonValueSchema })),
-  recipes: z.array(z.object({ name: z.string(), recipe: jsonValueSchema })),
-  /** CA certificates (PEM) with what they are trusted for. */
-  trustAnchors: z.array(z.object({ name: z.string(), purpose: z.string(), pem: z.string() })),
-  revocations: z.object({
-    certificates: z.array(z.object({ serial: z.string(), kind: z.enum(['station', 'device']), revokedAt: z.string(), reason: z.number().int() })),
-    /** Where the signed CRLs are published, relative to the server. */
-    crls: z.array(z.object({ issuer: z.string(), path: z.string() })),
-  }),
-});
-export type CatalogDocument = z.infer<typeof catalogDocumentSchema>;
+// The document's schema is shared with the station, which caches and checks what it receives.
+export { catalogDocumentSchema, type CatalogDocument } from '../../../shared/contract/catalog';
 
 /**
  * Everything a station needs to work offline, as one document. It carries no generation time,

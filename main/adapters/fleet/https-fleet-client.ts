@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { LedgerEvent } from '../../../shared/contract';
 import { AppError, describeZodError } from '../../../shared/errors';
-import type { FleetAck, FleetClient } from '../../core/ports/fleet-client';
-import { postJson, type TlsIdentity } from './https-json';
+import { catalogDocumentSchema } from '../../../shared/contract/catalog';
+import type { CatalogFetch, FleetAck, FleetClient } from '../../core/ports/fleet-client';
+import { getJsonIfChanged, postJson, type TlsIdentity } from './https-json';
 
 const ackSchema = z.object({ acceptedThrough: z.number().int().nonnegative() });
 
-/** Sends ledger batches to the fleet server's ingest route with the station's client certificate. */
+/** The fleet server's station routes (ingest, catalog) over HTTPS with the station's client certificate. */
 export class HttpsFleetClient implements FleetClient {
   readonly #serverUrl: string;
   readonly #tls: TlsIdentity;
@@ -23,5 +24,13 @@ export class HttpsFleetClient implements FleetClient {
     const ack = ackSchema.safeParse(answer);
     if (!ack.success) throw new AppError('FLEET_BAD_RESPONSE', `the ingest acknowledgement does not parse: ${describeZodError(ack.error)}`);
     return ack.data;
+  }
+
+  async fetchCatalog(etag: string | null, signal: AbortSignal): Promise<CatalogFetch> {
+    const answer = await getJsonIfChanged(new URL('/catalog', this.#serverUrl), etag, this.#tls, { timeoutMs: this.#timeoutMs, signal });
+    if (!answer.isModified) return answer;
+    const catalog = catalogDocumentSchema.safeParse(answer.body);
+    if (!catalog.success) throw new AppError('FLEET_BAD_RESPONSE', `the catalog does not parse: ${describeZodError(catalog.error)}`);
+    return { isModified: true, etag: answer.etag, catalog: catalog.data };
   }
 }

@@ -10,26 +10,60 @@ export interface TlsIdentity {
   keyPem?: string;
 }
 
-/** Largest answer accepted from the fleet server; an ack or an enrollment is a few kilobytes. */
-const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** Largest answer accepted from the fleet server: an ack is tiny, a catalog holds manifests and PEMs. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 const serverErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) });
+
+interface RequestOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+}
 
 /**
  * POSTs JSON over HTTPS (mutual TLS when an identity is given) and returns the parsed answer. Network
  * failures, timeouts and 5xx become FLEET_UNREACHABLE (retry later); an answer that is not the JSON we
  * expect becomes FLEET_BAD_RESPONSE; a refusal keeps the server's own code when it is one of ours.
  */
-export function postJson(url: URL, body: unknown, tls: TlsIdentity, options: { timeoutMs: number; signal: AbortSignal }): Promise<unknown> {
-  const payload = Buffer.from(JSON.stringify(body));
+export async function postJson(url: URL, body: unknown, tls: TlsIdentity, options: RequestOptions): Promise<unknown> {
+  const answer = await exchange('POST', url, Buffer.from(JSON.stringify(body)), {}, tls, options);
+  return interpret(answer.status, answer.text, url);
+}
+
+/**
+ * GETs a JSON document, revalidating a cached copy: with `etag` it sends If-None-Match, and a 304
+ * answer comes back as `{ isModified: false }`. Errors as for postJson.
+ */
+export async function getJsonIfChanged(
+  url: URL,
+  etag: string | null,
+  tls: TlsIdentity,
+  options: RequestOptions,
+): Promise<{ isModified: false } | { isModified: true; etag: string | null; body: unknown }> {
+  const headers: Record<string, string> = etag === null ? {} : { 'if-none-match': etag };
+  const answer = await exchange('GET', url, null, headers, tls, options);
+  if (answer.status === 304) return { isModified: false };
+  return { isModified: true, etag: answer.etag, body: interpret(answer.status, answer.text, url) };
+}
+
+function exchange(
+  method: 'GET' | 'POST',
+  url: URL,
+  payload: Buffer | null,
+  extraHeaders: Record<string, string>,
+  tls: TlsIdentity,
+  options: RequestOptions,
+): Promise<{ status: number; etag: string | null; text: string }> {
   return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...extraHeaders };
+    if (payload !== null) Object.assign(headers, { 'content-type': 'application/json', 'content-length': payload.length });
     const outgoing = request(
       url,
       {
-        method: 'POST',
+        method,
         ca: tls.caPem,
         ...(tls.certificatePem === undefined ? {} : { cert: tls.certificatePem, key: tls.keyPem }),
-        headers: { 'content-type': 'application/json', 'content-length': payload.length },
+        headers,
         timeout: options.timeoutMs,
         signal: options.signal,
         minVersion: 'TLSv1.2',
@@ -44,17 +78,14 @@ export function postJson(url: URL, body: unknown, tls: TlsIdentity, options: { t
         });
         response.once('error', (error) => reject(asFleetError(error, url)));
         response.once('end', () => {
-          try {
-            resolve(interpret(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), url));
-          } catch (error: unknown) {
-            reject(error instanceof AppError ? error : asFleetError(error, url));
-          }
+          const etag = response.headers.etag;
+          resolve({ status: response.statusCode ?? 0, etag: typeof etag === 'string' ? etag : null, text: Buffer.concat(chunks).toString('utf8') });
         });
       },
     );
     outgoing.once('timeout', () => outgoing.destroy(new AppError('FLEET_UNREACHABLE', `${url.host} did not answer within ${options.timeoutMs} ms`)));
     outgoing.once('error', (error) => reject(asFleetError(error, url)));
-    outgoing.end(payload);
+    outgoing.end(payload ?? undefined);
   });
 }
 

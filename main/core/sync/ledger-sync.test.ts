@@ -12,7 +12,11 @@ import { syncOutbox, type SyncStep } from './ledger-sync';
  * A stand-in with the fleet server's ingest rules (idempotent by position and hash, gaps refused with
  * resumeFrom), plus switches to lose the response after storing, as a flaky network does.
  */
+/** Outbox tests never ask for the catalog; catalog-refresh.test.ts covers it. */
+const noCatalog = (): Promise<never> => Promise.reject(new Error('not used by outbox tests'));
+
 class RecordingFleet implements FleetClient {
+  readonly fetchCatalog = noCatalog;
   readonly held: LedgerEvent[] = [];
   loseNextResponse = false;
   failNext: AppError | null = null;
@@ -123,7 +127,7 @@ describe('syncOutbox', () => {
 
   it('refuses an acknowledgement that does not advance (a confused server) instead of looping', async () => {
     appendMany(2);
-    const confused: FleetClient = { sendBatch: () => Promise.resolve({ acceptedThrough: 0 }) };
+    const confused: FleetClient = { sendBatch: () => Promise.resolve({ acceptedThrough: 0 }), fetchCatalog: noCatalog };
     await expect(syncOutbox(store, confused, never)).rejects.toMatchObject({ code: 'FLEET_BAD_RESPONSE' });
   });
 });

@@ -37,6 +37,7 @@ describe('SyncScheduler', () => {
         if (calls <= 2) return Promise.reject(new AppError('FLEET_UNREACHABLE', 'ECONNREFUSED 127.0.0.1:1'));
         return Promise.resolve({ acceptedThrough: events.at(-1)!.stationSeq });
       },
+      fetchCatalog: () => Promise.reject(new Error('no catalog cache is configured in this test')),
     };
     const tracker = new SyncStatusTracker(store);
     tracker.configured('https://fleet.test');
@@ -61,7 +62,10 @@ describe('SyncScheduler', () => {
   });
 
   it('reports a refusal that needs a person as an error with the table’s title', async () => {
-    const client: FleetClient = { sendBatch: () => Promise.reject(new AppError('SYNC_FORK', 'the chains have forked at 1')) };
+    const client: FleetClient = {
+      sendBatch: () => Promise.reject(new AppError('SYNC_FORK', 'the chains have forked at 1')),
+      fetchCatalog: () => Promise.reject(new Error('no catalog cache is configured in this test')),
+    };
     const tracker = new SyncStatusTracker(store);
     tracker.configured('https://fleet.test');
     const scheduler = new SyncScheduler({ store, tracker, logger: silentLogger, clock: new ManualClock(1), client: () => client, baseDelayMs: 50 });

@@ -1,8 +1,9 @@
 import { toAppError } from '../../../shared/errors';
 import type { Clock } from '../ports/clock';
-import type { FleetClient } from '../ports/fleet-client';
+import type { CatalogCache, FleetClient } from '../ports/fleet-client';
 import type { LedgerStore } from '../ports/ledger-store';
 import type { Logger } from '../ports/logger';
+import { refreshCatalog } from './catalog-refresh';
 import { syncOutbox } from './ledger-sync';
 import type { SyncStatusTracker } from './sync-status-tracker';
 
@@ -20,15 +21,17 @@ export interface SyncSchedulerOptions {
   idleIntervalMs?: number;
   /** Injected for tests; Math.random otherwise. */
   random?: () => number;
+  /** Where the catalog copy is kept; when given, every pass also revalidates the catalog. */
+  catalogCache?: CatalogCache | undefined;
 }
 
 /**
- * Runs the outbox sender in the background: immediately when woken (a new event), otherwise every
+ * Runs the outbox sender (and the catalog revalidation) in the background: immediately when woken (a new event), otherwise every
  * `idleIntervalMs`; after a failure it backs off exponentially with full jitter so that a fleet of
  * stations coming back online does not hammer the server in step.
  */
 export class SyncScheduler {
-  readonly #options: Required<SyncSchedulerOptions>;
+  readonly #options: Required<Omit<SyncSchedulerOptions, 'catalogCache'>> & Pick<SyncSchedulerOptions, 'catalogCache'>;
   readonly #stop = new AbortController();
   #wake: (() => void) | null = null;
   #failures = 0;
@@ -73,15 +76,22 @@ export class SyncScheduler {
   }
 
   async #pass(): Promise<void> {
-    const { store, tracker, logger, clock } = this.#options;
+    const { store, tracker, logger, clock, catalogCache } = this.#options;
     const client = this.#options.client();
-    if (client === null || store.pendingOutboxCount() === 0 || this.#stop.signal.aborted) return;
+    const hasOutbox = store.pendingOutboxCount() > 0;
+    if (client === null || (!hasOutbox && catalogCache === undefined) || this.#stop.signal.aborted) return;
     tracker.started();
     try {
-      const result = await syncOutbox(store, client, this.#stop.signal);
+      if (hasOutbox) {
+        const result = await syncOutbox(store, client, this.#stop.signal);
+        logger.info({ acknowledged: result.acknowledged }, 'outbox synced');
+      }
+      if (catalogCache !== undefined) {
+        const catalog = await refreshCatalog(client, catalogCache, clock, this.#stop.signal);
+        if (catalog === 'updated') logger.info({}, 'catalog updated');
+      }
       this.#failures = 0;
       tracker.succeeded(new Date(clock.nowMs()));
-      logger.info({ acknowledged: result.acknowledged }, 'outbox synced');
     } catch (error: unknown) {
       if (this.#stop.signal.aborted) return;
       this.#failures += 1;

@@ -4,7 +4,7 @@ import { listDevices, type DevicesOptions } from './devices-command';
 import { EXIT } from './exit-codes';
 import { registerFirmwareCommands } from './firmware-commands';
 import { ledgerAppend, ledgerExport, ledgerVerify, type AppendOptions } from './ledger-commands';
-import { syncEnroll, syncNow, type EnrollOptions } from './sync-commands';
+import { syncCatalog, syncEnroll, syncNow, type EnrollOptions } from './sync-commands';
 
 interface GlobalOptions {
   json?: boolean;
@@ -83,6 +83,12 @@ export async function runCli(
     .requiredOption('--ca <pem-file>', 'the fleet CA certificate, to trust the server on first contact')
     .action(async (options: EnrollOptions) => {
       exitCode = await syncEnroll(output(), dataDir(), options);
+    });
+  sync
+    .command('catalog')
+    .description("print the station's copy of the fleet catalog (bundles, recipes, trust anchors, revocations)")
+    .action(async () => {
+      exitCode = await syncCatalog(output(), dataDir());
     });
 
   registerFirmwareCommands(program, { output, setExitCode: (code) => { exitCode = code; } });

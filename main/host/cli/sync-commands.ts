@@ -53,3 +53,28 @@ async function printStatus(output: CliOutput, status: SyncStatus): Promise<void>
   await writeLine(output.stdout, `sync ${status.state} · ${status.pendingCount} waiting · ${where} · last success ${last}`);
   if (status.lastError !== null) await writeLine(output.stdout, `  last error: ${status.lastError}`);
 }
+
+/** Prints the station's copy of the fleet catalog (what it works from offline); JSON: the whole copy. */
+export async function syncCatalog(output: CliOutput, dataDir: string | undefined): Promise<number> {
+  const { catalogCache, close } = openCliCore(dataDir);
+  try {
+    const cached = catalogCache.read();
+    if (output.isJson) {
+      await writeLine(output.stdout, JSON.stringify(cached));
+      return EXIT.ok;
+    }
+    if (cached === null) {
+      await writeLine(output.stdout, 'No catalog yet: enroll the station (fieldline sync enroll) and sync once while online.');
+      return EXIT.ok;
+    }
+    const { catalog } = cached;
+    await writeLine(
+      output.stdout,
+      `catalog checked ${cached.checkedAt} · ${catalog.bundles.length} bundles · ${catalog.recipes.length} recipes · ` +
+        `${catalog.trustAnchors.length} trust anchors · ${catalog.revocations.certificates.length} revoked certificates`,
+    );
+    return EXIT.ok;
+  } finally {
+    close();
+  }
+}
