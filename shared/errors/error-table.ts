@@ -107,6 +107,19 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorPresentation> = {
   IMAGE_KEY_UNKNOWN: { title: 'The image is signed with a key that is not the product’s image key', action: 'Check that you have the right key (--key) or the image built for this product.' },
   IMAGE_KEY_REVOKED: { title: 'The image is signed with a revoked image key', action: 'Ask the publisher for an image signed with a current key.' },
   TRUST_STORE_INVALID: { title: 'The trust store cannot be read', action: 'Check the trust store file (--trust-store); the error names the entry that is wrong.' },
+  FLASH_REVERTED: { title: 'The new firmware was rolled back', action: 'The device runs its previous firmware again: the new image failed its health check or the bootloader refused it. Check the release before retrying.' },
+  JOB_INTERRUPTED: { title: 'The job was interrupted', action: 'Fieldline stopped while the job ran. Start it again: an upload resumes where the device left off.' },
+  DEVICE_BUSY: { title: 'The device or its port is busy', action: 'Another job uses this port, or the device holds an update that is not confirmed yet. Wait for it, then retry.' },
+  DEVICE_MISMATCH: { title: 'A different device answered', action: 'The device at this port is not the one the job is for. Plug the right device back in and retry.' },
+  EST_UNREACHABLE: { title: 'The certificate server is not reachable', action: 'Check the network and the EST server URL, then retry; a station with an offline CA can issue the certificate offline.' },
+  EST_BAD_RESPONSE: { title: 'The certificate server answered something unexpected', action: 'Nothing was installed. Check that the URL points at an EST server (RFC 7030); the error names what was wrong with the answer.' },
+  EST_REFUSED: { title: 'The certificate server refused the request', action: 'Check the station’s credentials and the device’s request; the error carries the server’s status and reason.' },
+  ISSUED_CERTIFICATE_INVALID: { title: 'The issued certificate does not match the request', action: 'Nothing was installed or recorded. Check the issuing CA’s configuration; the error names the mismatch (key, subject, chain or validity).' },
+  CERTIFICATE_VERIFY_FAILED: { title: 'The device does not hold the certificate that was installed', action: 'Enroll the device again; if the read-back differs again, the device’s credential storage may be failing.' },
+  OFFLINE_CA_UNUSABLE: { title: 'The station’s offline CA cannot issue this certificate', action: 'Check the offline CA certificate (validity, name constraints, key in the token); ask the fleet administrator for a new one if it expired.' },
+  PKCS11_UNAVAILABLE: { title: 'The security token cannot be used', action: 'Check that the token is plugged in, the PKCS#11 module path and the token and key labels are right.' },
+  PKCS11_PIN_INCORRECT: { title: 'The security token refused the PIN', action: 'Enter the token’s user PIN again; after several wrong PINs the token locks itself.' },
+  KEY_VAULT_UNAVAILABLE: { title: 'No secure key storage on this machine', action: 'Fieldline never stores keys in plain text. Use a PKCS#11 token, or run the desktop app where the OS keystore (Keychain, Windows DPAPI, GNOME Keyring or KWallet) is available.' },
 };
 
 export function presentError(code: ErrorCode): ErrorPresentation {
