@@ -27,7 +27,9 @@ Commands:
 
 Options: --data-dir <dir> (FLEET_DATA_DIR, default ./.fleet-data), --host (FLEET_HOST, default 127.0.0.1),
          --port (FLEET_PORT, default 8443), --log-level (FLEET_LOG_LEVEL), --json
-Environment: DATABASE_URL, FLEET_HOSTNAMES (names for the development server certificate)
+Environment: DATABASE_URL, FLEET_HOSTNAMES (names for the development server certificate),
+             FLEET_DEVICE_CA_PKCS11_MODULE/_TOKEN/_KEY/_PIN (or _PIN_FILE), FLEET_DEVICE_CA_CERTIFICATE
+             (the device CA key in a PKCS#11 token; see the README)
 `;
 
 function print(value: unknown, isJson: boolean): void {

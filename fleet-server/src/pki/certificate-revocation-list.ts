@@ -26,5 +26,5 @@ export async function createRevocationList(db: SqlExecutor, ca: CertificateAutho
       revocationDate: new Date(record.revokedAt ?? nowMs),
       reason: record.revocationReason ?? 0,
     })),
-  });
+  }, ca.signingCrypto);
 }

@@ -1,6 +1,6 @@
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadFileCertificateAuthority, type CertificateAuthority } from './certificate-authority';
+import { loadFileCertificateAuthority, loadPkcs11CertificateAuthority, type CertificateAuthority, type Pkcs11CaConfig } from './certificate-authority';
 import { issueCertificate } from './issue-certificate';
 import { generateKeyPair, privateKeyToPem } from './x509';
 
@@ -47,18 +47,44 @@ async function createCa(name: CertificateAuthority['name'], subject: string, pat
   await writeAtomically(paths.certificate, certificate.toString('pem'), 0o644);
 }
 
+export interface PkiOptions {
+  /** The device CA's key in a PKCS#11 token; the development key file `pki/device-ca.key` otherwise. */
+  deviceCaPkcs11?: Pkcs11CaConfig | undefined;
+}
+
 /**
  * Loads the development PKI from `<dataDir>/pki`, generating whatever is missing on first start:
  * a fleet CA (server TLS and station certificates), a device CA (EST) and a server certificate for
- * `hostNames`. Production replaces the file-based keys with a PKCS#11 token; see the README.
+ * `hostNames`. With `deviceCaPkcs11` the device CA signs in a PKCS#11 token instead (nothing is
+ * generated for it); the caller closes the PKI (`closePki`) to release the token.
  */
-export async function ensureDevelopmentPki(dataDir: string, hostNames: string[]): Promise<FleetPki> {
+export async function ensureDevelopmentPki(dataDir: string, hostNames: string[], options: PkiOptions = {}): Promise<FleetPki> {
   const paths = pkiPaths(dataDir);
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
   if (!(await exists(paths.fleetCa.key))) await createCa('fleet', 'CN=Fieldline Fleet Development CA', paths.fleetCa);
-  if (!(await exists(paths.deviceCa.key))) await createCa('device', 'CN=Fieldline Device Development CA', paths.deviceCa);
   const fleetCa = await loadFileCertificateAuthority('fleet', paths.fleetCa);
-  const deviceCa = await loadFileCertificateAuthority('device', paths.deviceCa);
+  let deviceCa: CertificateAuthority;
+  if (options.deviceCaPkcs11 === undefined) {
+    if (!(await exists(paths.deviceCa.key))) await createCa('device', 'CN=Fieldline Device Development CA', paths.deviceCa);
+    deviceCa = await loadFileCertificateAuthority('device', paths.deviceCa);
+  } else {
+    deviceCa = await loadPkcs11CertificateAuthority('device', options.deviceCaPkcs11);
+  }
+  try {
+    return { fleetCa, deviceCa, ...(await ensureServerIdentity(paths, fleetCa, hostNames)) };
+  } catch (error: unknown) {
+    await deviceCa.close?.();
+    throw error;
+  }
+}
+
+/** Releases keys held in tokens. */
+export async function closePki(pki: FleetPki): Promise<void> {
+  await pki.deviceCa.close?.();
+  await pki.fleetCa.close?.();
+}
+
+async function ensureServerIdentity(paths: PkiPaths, fleetCa: CertificateAuthority, hostNames: string[]) {
   if (!(await exists(paths.server.key))) {
     const keys = await generateKeyPair();
     const certificate = await issueCertificate({
@@ -75,5 +101,5 @@ export async function ensureDevelopmentPki(dataDir: string, hostNames: string[])
     readFile(paths.server.certificate, 'utf8'),
     readFile(paths.server.key, 'utf8'),
   ]);
-  return { fleetCa, deviceCa, serverCertificatePem, serverKeyPem };
+  return { serverCertificatePem, serverKeyPem };
 }

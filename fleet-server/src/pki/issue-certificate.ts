@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import type { CertificateAuthority } from './certificate-authority';
 import { randomSerial, SIGNING_ALGORITHM, x509, type CryptoKey, type CryptoKeyPair } from './x509';
 
@@ -37,6 +38,8 @@ export interface IssueRequest {
   /** Null for a self-signed CA, which then needs `selfSignKeys`. */
   issuer: CertificateAuthority | null;
   selfSignKeys?: CryptoKeyPair;
+  /** The WebCrypto `selfSignKeys.privateKey` belongs to (a token's); Node's when absent. */
+  selfSignCrypto?: webcrypto.Crypto;
   /** Server certificates: the host names and IP addresses it answers on. */
   dnsNames?: string[];
   notAfter?: Date;
@@ -55,12 +58,12 @@ export async function issueCertificate(request: IssueRequest): Promise<x509.X509
   };
   if (request.issuer === null) {
     if (request.selfSignKeys === undefined) throw new TypeError('a self-signed certificate needs its key pair');
-    return x509.X509CertificateGenerator.createSelfSigned({ ...params, name: request.subject, keys: request.selfSignKeys });
+    return x509.X509CertificateGenerator.createSelfSigned({ ...params, name: request.subject, keys: request.selfSignKeys }, request.selfSignCrypto);
   }
   return x509.X509CertificateGenerator.create({
     ...params,
     issuer: request.issuer.certificate.subjectName,
     publicKey: request.publicKey,
     signingKey: request.issuer.signingKey,
-  });
+  }, request.issuer.signingCrypto);
 }

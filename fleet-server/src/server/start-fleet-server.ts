@@ -10,7 +10,8 @@ import { createFleetApp } from '../http/create-app';
 import type { FleetApp } from '../http/fleet-app';
 import type { FleetContext } from '../http/fleet-context';
 import { FleetMetrics } from '../observability/fleet-metrics';
-import { ensureDevelopmentPki, type FleetPki } from '../pki/development-pki';
+import type { Pkcs11CaConfig } from '../pki/certificate-authority';
+import { closePki, ensureDevelopmentPki, type FleetPki } from '../pki/development-pki';
 
 export interface FleetServerConfig {
   /** PKI files, PGlite's files and the admin socket live here. */
@@ -26,6 +27,8 @@ export interface FleetServerConfig {
   isDatabaseInMemory?: boolean;
   /** Names the development server certificate is issued for. */
   hostNames?: string[];
+  /** The device CA's key in a PKCS#11 token, with its certificate file; the development key file otherwise. */
+  deviceCaPkcs11?: Pkcs11CaConfig | undefined;
   /** Listen on `<dataDir>/admin.sock` for CLI commands (default true). */
   hasAdminSocket?: boolean;
   logLevel?: string;
@@ -48,12 +51,14 @@ export interface RunningFleetServer {
 /** Opens the database, migrates it, loads (or creates) the PKI, and listens. */
 export async function startFleetServer(config: FleetServerConfig): Promise<RunningFleetServer> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const pki = await ensureDevelopmentPki(config.dataDir, config.hostNames ?? ['localhost', '127.0.0.1', '::1']);
+  const pki = await ensureDevelopmentPki(config.dataDir, config.hostNames ?? ['localhost', '127.0.0.1', '::1'], { deviceCaPkcs11: config.deviceCaPkcs11 });
+  // Token sessions close last, after the listener and the database.
+  const cleanups: (() => Promise<void>)[] = [() => closePki(pki)];
   const usesEmbeddedFiles = config.databaseUrl === undefined && config.isDatabaseInMemory !== true;
-  const lock = usesEmbeddedFiles ? await lockDataDir(config.dataDir) : undefined;
-  const cleanups: (() => Promise<void>)[] = [async () => lock?.release()];
   let app: FleetApp | undefined;
   try {
+    const lock = usesEmbeddedFiles ? await lockDataDir(config.dataDir) : undefined;
+    if (lock !== undefined) cleanups.unshift(() => lock.release());
     const db = await openDatabase({
       dataDir: config.dataDir,
       isInMemory: config.isDatabaseInMemory === true,
