@@ -28,6 +28,8 @@ export type SyncStep =
 export interface SyncRunOptions {
   /** Called synchronously at each step, before the run goes on; it should return quickly and not throw. */
   onStep?: (step: SyncStep) => void;
+  /** Events per request; default SYNC_BATCH_SIZE (the server's limit). */
+  batchSize?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function syncOutbox(
   let gapRecoveries = 0;
   for (;;) {
     signal.throwIfAborted();
-    const batch = store.outboxBatch(SYNC_BATCH_SIZE);
+    const batch = store.outboxBatch(options.batchSize ?? SYNC_BATCH_SIZE);
     const first = batch[0];
     if (first === undefined) return { acknowledged, pendingAfter: 0 };
     report({ kind: 'batch-read', firstSeq: first.stationSeq, lastSeq: batch.at(-1)?.stationSeq ?? first.stationSeq, count: batch.length });
@@ -55,7 +57,10 @@ export async function syncOutbox(
       const ack = await client.sendBatch(store.stationId, batch, signal);
       report({ kind: 'batch-answered', acceptedThrough: ack.acceptedThrough });
       const before = store.pendingOutboxCount();
-      store.acknowledgeThrough(ack.acceptedThrough);
+      // Never acknowledge more than this request carried: a server may rightly report a head beyond it
+      // (it already held later events), but a confused or lying one must not make us drop events we
+      // never sent. Whatever lies beyond is sent next and confirmed as resends.
+      store.acknowledgeThrough(Math.min(ack.acceptedThrough, batch.at(-1)?.stationSeq ?? first.stationSeq));
       const pending = store.pendingOutboxCount();
       const progress = before - pending;
       acknowledged += progress;
