@@ -17,7 +17,7 @@ import { systemClock } from '../../main/core/ports/clock';
 import type { DatagramSocket } from '../../main/core/ports/datagram';
 import { SMP_DEVICE_DEFAULTS } from '../lab/devices/smp/smp-device-config';
 import { startUdpSmpDevice, type RunningSmpDevice } from '../lab/running-smp-device';
-import { NodeDatagramNetwork } from '../lab/transports/node-datagram-network';
+import { NodeDatagramNetwork } from '../../main/adapters/udp/node-datagram-network';
 
 const run = promisify(execFile);
 

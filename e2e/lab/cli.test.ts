@@ -14,7 +14,7 @@ import { isProcessAlive, waitForProcessGroupExit } from './process-liveness';
 import type { UsbLabAddress } from './running-dfu-device';
 import type { LabDeviceAddress } from './running-smp-device';
 import type { DriveLabAddress } from './running-uf2-device';
-import { NodeDatagramNetwork } from './transports/node-datagram-network';
+import { NodeDatagramNetwork } from '../../main/adapters/udp/node-datagram-network';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 type ReadyLine = {

@@ -9,7 +9,7 @@ import { UdpSmpTransport } from '../../main/core/drivers/smp/udp-smp-transport';
 import { startLab, type RunningLab } from './lab-runner';
 import { isProcessAlive } from './process-liveness';
 import { loadScenario, parseScenario } from './scenario';
-import { NodeDatagramNetwork } from './transports/node-datagram-network';
+import { NodeDatagramNetwork } from '../../main/adapters/udp/node-datagram-network';
 
 describe('startLab: scenario fields reach the devices', () => {
   let folder = '';

@@ -23,7 +23,7 @@ import type { Logger } from '../../main/core/ports/logger';
 import { testImage } from './devices/smp/smp-lab-device-fixture';
 import { startLab } from './lab-runner';
 import { scenarioSchema } from './scenario';
-import { NodeDatagramNetwork } from './transports/node-datagram-network';
+import { NodeDatagramNetwork } from '../../main/adapters/udp/node-datagram-network';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 const folder = await mkdtemp(join(tmpdir(), 'fieldline-lab-mdns-'));

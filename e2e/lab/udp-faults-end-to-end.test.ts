@@ -10,7 +10,7 @@ import { SMP_DEVICE_DEFAULTS } from './devices/smp/smp-device-config';
 import { testImage } from './devices/smp/smp-lab-device-fixture';
 import { faultPlanSchema, type FaultPlanInput } from './faults/fault-plan';
 import { startUdpSmpDevice, type RunningSmpDevice } from './running-smp-device';
-import { NodeDatagramNetwork } from './transports/node-datagram-network';
+import { NodeDatagramNetwork } from '../../main/adapters/udp/node-datagram-network';
 
 /** Faults on SMP over UDP loopback (protocols.md §1), seeded so every run sees the same ones. */
 describe('SMP over UDP with scenario faults', () => {

@@ -15,7 +15,7 @@ import type { DatagramSocket } from '../../main/core/ports/datagram';
 import { SMP_DEVICE_DEFAULTS } from './devices/smp/smp-device-config';
 import { testImage } from './devices/smp/smp-lab-device-fixture';
 import { startUdpSmpDevice, type RunningSmpDevice } from './running-smp-device';
-import { NodeDatagramNetwork } from './transports/node-datagram-network';
+import { NodeDatagramNetwork } from '../../main/adapters/udp/node-datagram-network';
 
 /** SMP over UDP on 127.0.0.1 (protocols.md §1, "UDP transport") against a lab device, with added latency. */
 describe('SMP over UDP loopback to a lab device', () => {

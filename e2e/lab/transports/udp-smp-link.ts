@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatagramEndpoint, DatagramSocket } from '../../../main/core/ports/datagram';
 import type { SmpLabDevice } from '../devices/smp/smp-lab-device';
 import { corruptDatagram } from '../faults/link-fault-injector';
-import { NodeDatagramNetwork } from './node-datagram-network';
+import { NodeDatagramNetwork } from '../../../main/adapters/udp/node-datagram-network';
 
 export interface UdpSmpLinkOptions {
   /** Address to listen on; 127.0.0.1 keeps the lab on loopback. */
