@@ -41,7 +41,10 @@ async function serverEventCount(): Promise<number> {
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startTestServer();
+  // Embedded PGlite even when DATABASE_URL is set: the journeys run inside a user namespace, where a
+  // PostgreSQL socket owned by the unmapped `postgres` user cannot be reached. The fleet suites cover
+  // PostgreSQL; this journey is about the UI.
+  server = await startTestServer({ databaseUrl: undefined });
   dir = makeTempDir('fieldline-e2e-fleet-');
   station = await startStationProcess(dir.path);
   await appendNote('recorded before the station had a fleet server');

@@ -5,6 +5,9 @@ import { DeviceDirectory } from './devices/device-directory';
 import { recordDiscoveries } from './discovery/discovery-recorder';
 import { DeviceRegistry } from './discovery/device-registry';
 import { CoreEventBus } from './event-bus';
+import { registryDeviceLocator } from './jobs/device-locator';
+import type { FlashExecutor } from './jobs/flash-task';
+import { JobService } from './jobs/job-service';
 import { LedgerService, type AppendRequest } from './ledger/ledger-service';
 import type { Clock } from './ports/clock';
 import type { LedgerStore, StoredEvent } from './ports/ledger-store';
@@ -22,6 +25,11 @@ export interface CorePorts {
   fleet?: FleetConnection;
   /** The station's copy of the fleet catalog; revalidated on every sync pass when given. */
   catalogCache?: CatalogCache;
+  /** Runs flash jobs, one worker per port; absent in tools that never flash (jobs:start then fails). */
+  flashExecutor?: FlashExecutor;
+  /** Job settings: the station-wide limit on parallel jobs (default 16), the ledger actor, and whether
+   * jobs a crash left unfinished are resumed at `start()` (default: recorded failed, `interrupted`). */
+  jobs?: { maxParallelJobs?: number; actor?: string; resumeInterrupted?: boolean };
 }
 
 export interface CoreIdentity {
@@ -38,6 +46,7 @@ export interface Core {
   /** Where adapters report what they see; see main/core/discovery. */
   readonly registry: DeviceRegistry;
   readonly sync: SyncStatusTracker;
+  readonly jobs: JobService;
   readonly events: CoreEventBus;
   readonly handlers: CommandHandlers;
   /** Appends an event and tells every UI about it. */
@@ -47,9 +56,9 @@ export interface Core {
    * by another process (the CLI) and lets lost devices expire after their grace period.
    */
   tick: () => void;
-  /** Starts background work (the sync sender). */
+  /** Starts background work (the sync sender) and ends the jobs a crash left unfinished. */
   start: () => void;
-  /** Stops background work; waits for a sync pass in flight. */
+  /** Stops background work; waits for a sync pass in flight and for running jobs to end cancelled. */
   stop: () => Promise<void>;
 }
 
@@ -89,6 +98,18 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     return event;
   };
 
+  const jobs = new JobService({
+    ledger: { append, listEvents: (query) => ledger.listEvents(query), deviceHistory: (id) => ledger.deviceHistory(id) },
+    executor: ports.flashExecutor ?? null,
+    locator: registryDeviceLocator(registry),
+    clock: ports.clock,
+    logger: ports.logger.child({ area: 'jobs' }),
+    onChanged: (job) => events.emit('jobs:changed', { job }),
+    onProgress: (progress) => events.emit('jobs:progress', { jobs: progress }),
+    maxParallelJobs: ports.jobs?.maxParallelJobs,
+    actor: ports.jobs?.actor,
+  });
+
   recordDiscoveries(registry, { append, listEvents: (query) => ledger.listEvents(query) }, ports.logger);
   registry.onChanged(({ upserted, removedIds }) => {
     events.emit('devices:changed', { upserted: devices.describeLive(upserted), removedIds });
@@ -116,6 +137,9 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
       await scheduler.syncNow();
       return sync.status();
     },
+    'jobs:start': (input) => ({ job: jobs.start(input) }),
+    'jobs:cancel': ({ jobId }) => ({ job: jobs.cancel(jobId) }),
+    'jobs:list': () => ({ jobs: jobs.list() }),
   };
 
   return {
@@ -124,11 +148,18 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     devices,
     registry,
     sync,
+    jobs,
     events,
     handlers,
     append,
-    start: () => scheduler.start(),
-    stop: () => scheduler.stop(),
+    start: () => {
+      scheduler.start();
+      jobs.recover({ resume: ports.jobs?.resumeInterrupted ?? false });
+    },
+    stop: async () => {
+      await jobs.stop();
+      await scheduler.stop();
+    },
     tick() {
       if (ports.ledgerStore.hasExternalChanges()) announceLedgerChange();
       registry.expire();

@@ -15,6 +15,9 @@ function fakeHandlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers
     'sync:status': () => notConfigured,
     'sync:enroll-station': () => notConfigured,
     'sync:now': () => notConfigured,
+    'jobs:start': () => Promise.reject(new AppError('NOT_IMPLEMENTED', 'no jobs here')),
+    'jobs:cancel': () => Promise.reject(new AppError('NOT_FOUND', 'no such job')),
+    'jobs:list': () => ({ jobs: [] }),
     ...overrides,
   };
 }

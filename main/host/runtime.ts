@@ -5,6 +5,7 @@ import { AppError, toAppError } from '../../shared/errors';
 import { SqliteLedgerStore } from '../adapters/ledger/sqlite-ledger-store';
 import { BonjourMdnsBrowser } from '../adapters/mdns/bonjour-mdns-browser';
 import { CatalogCacheFile } from '../adapters/fleet/catalog-cache-file';
+import { ProcessFlashExecutor } from './flash-process/process-flash-executor';
 import { FileBackedFleetConnection } from '../adapters/fleet/fleet-connection';
 import { createPinoLogger } from '../adapters/pino-logger';
 import { NodeDatagramNetwork } from '../adapters/udp/node-datagram-network';
@@ -81,8 +82,10 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
   const { logger } = log;
   const store = SqliteLedgerStore.open(ledgerPath(options.dataDir));
   const fleet = new FileBackedFleetConnection(options.dataDir, store.stationId);
+  // One flash process per job (main/host/flash-process), so a stuck port never blocks the station.
+  const flashExecutor = new ProcessFlashExecutor({ logger: logger.child({ area: 'flash' }) });
   const core = createCore(
-    { ledgerStore: store, clock: options.clock ?? systemClock, logger, fleet, catalogCache: new CatalogCacheFile(options.dataDir, logger) },
+    { ledgerStore: store, clock: options.clock ?? systemClock, logger, fleet, catalogCache: new CatalogCacheFile(options.dataDir, logger), flashExecutor },
     { host: options.host, version: options.version ?? readAppVersion(), dataDir: options.dataDir, platform: process.platform },
   );
   let serial: { stop: () => Promise<void> } | null = null;
@@ -127,6 +130,7 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
     close: async () => {
       clearInterval(poll);
       await core.stop();
+      await flashExecutor.close();
       await mdns?.stop();
       await serial?.stop();
       await usb?.stop();

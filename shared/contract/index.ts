@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appInfo } from './app';
 import { devicesChanged, devicesList } from './devices';
+import { jobsCancel, jobsChanged, jobsList, jobsProgress, jobsStart } from './jobs';
 import { ledgerChanged, ledgerDeviceHistory, ledgerListEvents } from './ledger';
 import { syncEnrollStation, syncNow, syncStatus, syncStatusChanged } from './sync';
 
@@ -10,6 +11,7 @@ export * from './app';
 export * from './devices';
 export * from './ledger';
 export * from './sync';
+export * from './jobs';
 
 /** Every command of the contract, by name. Transports refuse any name not listed here. */
 export const commands = {
@@ -20,6 +22,9 @@ export const commands = {
   [syncStatus.name]: syncStatus,
   [syncEnrollStation.name]: syncEnrollStation,
   [syncNow.name]: syncNow,
+  [jobsStart.name]: jobsStart,
+  [jobsCancel.name]: jobsCancel,
+  [jobsList.name]: jobsList,
 } as const;
 
 /** Every event of the contract, by name. */
@@ -27,6 +32,8 @@ export const events = {
   [devicesChanged.name]: devicesChanged,
   [ledgerChanged.name]: ledgerChanged,
   [syncStatusChanged.name]: syncStatusChanged,
+  [jobsProgress.name]: jobsProgress,
+  [jobsChanged.name]: jobsChanged,
 } as const;
 
 export type Commands = typeof commands;

@@ -18,7 +18,8 @@ export interface TestServer extends RunningFleetServer {
  */
 export async function startTestServer(overrides: Partial<FleetServerConfig> = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'fleet-test-')));
-  const databaseUrl = process.env['DATABASE_URL'];
+  // An explicit `databaseUrl: undefined` asks for embedded PGlite even when DATABASE_URL is set.
+  const databaseUrl = 'databaseUrl' in overrides ? overrides.databaseUrl : process.env['DATABASE_URL'];
   const schema = databaseUrl === undefined ? undefined : `fleet_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const server = await startFleetServer({
     dataDir,

@@ -7,4 +7,8 @@ export const EXIT = {
   usage: 2,
   /** `ledger verify` found a broken link in the hash chain. */
   chainBroken: 3,
+  /** `flash`: the bundle was refused for this device before a single byte was written. */
+  refusedBeforeWrite: 4,
+  /** `flash`: the new image failed its health check or the bootloader refused it; the device runs its old firmware. */
+  reverted: 5,
 } as const;

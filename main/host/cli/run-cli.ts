@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { writeError, type CliOutput } from './cli-output';
 import { listDevices, type DevicesOptions } from './devices-command';
 import { EXIT } from './exit-codes';
+import { flashDevice, type FlashOptions } from './flash-command';
 import { registerFirmwareCommands } from './firmware-commands';
 import { ledgerAppend, ledgerExport, ledgerVerify, type AppendOptions } from './ledger-commands';
 import { syncCatalog, syncEnroll, syncNow, type EnrollOptions } from './sync-commands';
@@ -89,6 +90,21 @@ export async function runCli(
     .description("print the station's copy of the fleet catalog (bundles, recipes, trust anchors, revocations)")
     .action(async () => {
       exitCode = await syncCatalog(output(), dataDir());
+    });
+
+  program
+    .command('flash')
+    .description('flash a device with a signed bundle: verify it, upload, verify, test, confirm (exit 0/1/2/4/5)')
+    .requiredOption('--bundle <file>', 'the signed firmware bundle (.fwb)')
+    .requiredOption('--device <id|port>', 'a device id as `devices` lists it, a serial port path, or udp:host:port')
+    .option('--hardware-revision <rev>', 'the device hardware revision the bundle must list (default A)')
+    .option('--trust-store <file>', 'trust store (default: $FIELDLINE_TRUST_STORE, else the development store)')
+    .option('--baud <rate>', 'serial line rate (default 115200)')
+    .option('--wait <seconds>', 'with a device id: how long discovery looks for it (default 15)')
+    .option('--no-mdns', 'with a device id: do not look on the network')
+    .option('--no-serial', 'with a device id: do not probe serial ports')
+    .action(async (options: FlashOptions) => {
+      exitCode = await flashDevice(output(), dataDir(), options, stop);
     });
 
   registerFirmwareCommands(program, { output, setExitCode: (code) => { exitCode = code; } });

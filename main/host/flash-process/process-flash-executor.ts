@@ -1,0 +1,195 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { AppError, toAppError } from '../../../shared/errors';
+import type { FlashExecutor, FlashTask, FlashTaskHooks, FlashTaskResult } from '../../core/jobs/flash-task';
+import type { Logger } from '../../core/ports/logger';
+import type { FlashProcessData, FromFlashProcess, ToFlashProcess } from './flash-process-protocol';
+
+export interface ProcessFlashExecutorOptions {
+  logger: Logger;
+  /** How long a cancelled flash process may take to stop before it is killed (a stuck port). */
+  cancelGraceMs?: number;
+  requestTimeoutMs?: number;
+  reappearTimeoutMs?: number;
+}
+
+const BOOT_PATH = fileURLToPath(new URL('./flash-process-boot.mjs', import.meta.url));
+/** A finished flash process closes its channel and exits on its own; after this it is killed. */
+const EXIT_GRACE_MS = 3_000;
+
+interface FlashProcess {
+  child: ChildProcess;
+  ready: Promise<void>;
+  exited: Promise<unknown>;
+}
+
+/**
+ * One process per flash task, hence per port (architecture.md: a stuck device never blocks the others
+ * or the UI): serial I/O, SMP framing and CBOR, and the bundle's signature checks all run there, so
+ * sixteen uploads cost the station's event loop only their progress messages. A process and not a
+ * worker thread, because serialport's native poller aborts inside worker threads (see flash-process.ts).
+ * The station keeps the ledger: the process asks for each checkpoint and waits for the answer. A
+ * cancelled process gets `cancelGraceMs` to stop cleanly, then SIGKILL. `run` settles only after the
+ * process has exited, so none outlives its job. `prewarm` starts processes ahead of jobs (a station does
+ * it when ports appear), so a job does not wait for one to load; `close` stops the idle ones.
+ */
+export class ProcessFlashExecutor implements FlashExecutor {
+  readonly #options: ProcessFlashExecutorOptions;
+  readonly #idle: FlashProcess[] = [];
+
+  constructor(options: ProcessFlashExecutorOptions) {
+    this.#options = options;
+  }
+
+  /** Keeps `count` loaded processes waiting for jobs; resolves once they are all ready. */
+  async prewarm(count: number): Promise<void> {
+    while (this.#idle.length < count) this.#idle.push(this.#spawn());
+    await Promise.all(this.#idle.map((process) => process.ready));
+  }
+
+  async close(): Promise<void> {
+    const idle = this.#idle.splice(0);
+    for (const process of idle) process.child.kill('SIGTERM');
+    await Promise.all(idle.map((process) => process.exited));
+  }
+
+  async run(task: FlashTask, hooks: FlashTaskHooks): Promise<FlashTaskResult> {
+    const process = this.#idle.shift() ?? this.#spawn();
+    const { child } = process;
+    const logger = this.#options.logger.child({ jobId: task.jobId, pid: child.pid });
+    try {
+      return await this.#supervise(child, task, hooks, logger);
+    } finally {
+      const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
+      await process.exited;
+      clearTimeout(killer);
+    }
+  }
+
+  #spawn(): FlashProcess {
+    const child = fork(BOOT_PATH, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const exited = once(child, 'exit').catch(() => undefined);
+    const ready = new Promise<void>((resolve) => {
+      const onMessage = (message: FromFlashProcess): void => {
+        if (message.type !== 'ready') return;
+        child.off('message', onMessage);
+        resolve();
+      };
+      child.on('message', onMessage);
+      void exited.then(() => resolve());
+    });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) =>
+      this.#options.logger.warn(
+        { pid: child.pid, stderr: text.slice(0, 2_000) },
+        'flash process wrote to stderr',
+      ),
+    );
+    return { child, ready, exited };
+  }
+
+  #supervise(
+    child: ChildProcess,
+    task: FlashTask,
+    hooks: FlashTaskHooks,
+    logger: Logger,
+  ): Promise<FlashTaskResult> {
+    return new Promise<FlashTaskResult>((resolve, reject) => {
+      let killTimer: NodeJS.Timeout | undefined;
+      let isSettled = false;
+      const send = (message: ToFlashProcess): void => {
+        if (child.connected) child.send(message);
+      };
+      const settle = (action: () => void): void => {
+        if (isSettled) return;
+        isSettled = true;
+        clearTimeout(killTimer);
+        hooks.signal.removeEventListener('abort', onAbort);
+        action();
+      };
+      const onAbort = (): void => {
+        const reason = toAppError(hooks.signal.reason, 'CANCELLED');
+        send({ type: 'cancel', message: reason.message });
+        killTimer = setTimeout(() => {
+          logger.warn({}, 'flash process did not stop after cancel; killing it');
+          child.kill('SIGKILL');
+          settle(() => reject(new AppError('CANCELLED', `${reason.message} (the flash process was killed)`)));
+        }, this.#options.cancelGraceMs ?? 5_000);
+      };
+      child.on('message', (message: FromFlashProcess) => {
+        switch (message.type) {
+          case 'ready':
+            break;
+          case 'step':
+            hooks.onStep(message.step);
+            break;
+          case 'progress':
+            hooks.onProgress(message);
+            break;
+          case 'checkpoint':
+            hooks.checkpoint(message.step, message.evidence).then(
+              () => send({ type: 'checkpointed', id: message.id, error: null }),
+              (error: unknown) =>
+                send({ type: 'checkpointed', id: message.id, error: toAppError(error).toJSON() }),
+            );
+            break;
+          case 'locate':
+            hooks.locate().then(
+              (endpoints) => send({ type: 'located', id: message.id, endpoints }),
+              () => send({ type: 'located', id: message.id, endpoints: [] }),
+            );
+            break;
+          case 'log':
+            logger[message.level](message.fields, message.message);
+            break;
+          case 'result':
+            settle(() => resolve(message.result));
+            break;
+          case 'failed':
+            settle(() => reject(AppError.fromSerialized(message.error)));
+            break;
+        }
+      });
+      child.once('error', (error) =>
+        settle(() =>
+          reject(new AppError('INTERNAL', `flash process failed: ${error.message}`, { cause: error })),
+        ),
+      );
+      // 'close', not 'exit': it comes after the IPC channel has delivered every message, so an outcome
+      // sent just before the process ended is never mistaken for an early exit.
+      child.once('close', (code, signal) =>
+        settle(() =>
+          reject(
+            new AppError(
+              'JOB_INTERRUPTED',
+              `the flash process exited (${signal ?? code}) before it finished`,
+              {
+                details: { exitCode: code, signal },
+              },
+            ),
+          ),
+        ),
+      );
+      if (child.exitCode !== null || child.signalCode !== null) {
+        settle(() => reject(new AppError('JOB_INTERRUPTED', 'the flash process had exited before its job')));
+        return;
+      }
+      const data: FlashProcessData = {
+        task,
+        ...(this.#options.requestTimeoutMs === undefined
+          ? {}
+          : { requestTimeoutMs: this.#options.requestTimeoutMs }),
+        ...(this.#options.reappearTimeoutMs === undefined
+          ? {}
+          : { reappearTimeoutMs: this.#options.reappearTimeoutMs }),
+      };
+      send({ type: 'start', data });
+      if (hooks.signal.aborted) onAbort();
+      else hooks.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
