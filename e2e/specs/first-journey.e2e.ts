@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../main/test-support/temp-dir';
-import { launchChromium } from '../support/browser';
+import { launchChromium, openWatchedPage } from '../support/browser';
 import { runFieldline, startStationProcess, type StationProcess } from '../support/station-process';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -12,18 +12,14 @@ let dir: ReturnType<typeof makeTempDir>;
 let station: StationProcess;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = makeTempDir('fieldline-e2e-');
   station = await startStationProcess(dir.path);
   browser = await launchChromium();
-  page = await browser.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
+  ({ page, errors: pageErrors } = await openWatchedPage(browser));
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBootstrapToken } from '../../fleet-server/src/enrollment/bootstrap-tokens';
 import { startTestServer, type TestServer } from '../../fleet-server/tests/helpers/test-server';
 import { makeTempDir } from '../../main/test-support/temp-dir';
-import { launchChromium } from '../support/browser';
+import { launchChromium, openWatchedPage } from '../support/browser';
 import { runFieldline, startStationProcess, type StationProcess } from '../support/station-process';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -17,7 +17,7 @@ let station: StationProcess;
 let browser: Browser;
 let page: Page;
 let fleet: Locator;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 function appendNote(text: string): Promise<string> {
   return runFieldline([
@@ -49,11 +49,7 @@ beforeAll(async () => {
   station = await startStationProcess(dir.path);
   await appendNote('recorded before the station had a fleet server');
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
+  ({ page, errors: pageErrors } = await openWatchedPage(browser, { width: 1280, height: 900 }));
   fleet = page.getByRole('region', { name: 'Fleet server' });
 });
 

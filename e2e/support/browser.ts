@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium (or FIELDLINE_CHROMIUM). Playwright's own browser download cannot run on our
@@ -30,4 +30,18 @@ export function launchChromium(): Promise<Browser> {
       '--disable-default-apps',
     ],
   });
+}
+
+/**
+ * Opens a page that collects every script error and console error into `errors`, so a journey can end
+ * by asserting that the UI raised none (a CSP violation shows up as a console error).
+ */
+export async function openWatchedPage(browser: Browser, viewport?: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage(viewport === undefined ? {} : { viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return { page, errors };
 }

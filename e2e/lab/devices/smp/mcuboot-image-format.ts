@@ -1,21 +1,16 @@
-/** MCUboot image format constants (protocols.md §2; MCUboot `image.h`). All fields little-endian. */
-export const IMAGE_MAGIC = 0x96f3b83d;
-export const IMAGE_HEADER_BYTES = 32;
-export const TLV_INFO_MAGIC = 0x6907;
-export const TLV_PROTECTED_INFO_MAGIC = 0x6908;
-export const TLV_INFO_BYTES = 4;
-
-export const TlvType = {
-  keyHash: 0x01,
-  publicKey: 0x02,
-  sha256: 0x10,
-  rsa2048Pss: 0x20,
-  ecdsaP256: 0x22,
-  rsa3072Pss: 0x23,
-  ed25519: 0x24,
-  dependency: 0x40,
-  securityCounter: 0x50,
-} as const;
+/**
+ * MCUboot image format constants (protocols.md §2). The numbers are the app's own
+ * (main/core/firmware/mcuboot/mcuboot-layout.ts), under the lab's names; the lab's reader, builder and
+ * bootloader logic stay its own, so they check the app's firmware code rather than repeat it.
+ */
+export {
+  MCUBOOT_IMAGE_MAGIC as IMAGE_MAGIC,
+  MCUBOOT_HEADER_BYTES as IMAGE_HEADER_BYTES,
+  TLV_INFO_MAGIC,
+  TLV_PROTECTED_INFO_MAGIC,
+  TLV_INFO_BYTES,
+  McubootTlv as TlvType,
+} from '../../../../main/core/firmware/mcuboot/mcuboot-layout';
 
 export interface ImageVersion {
   major: number;
