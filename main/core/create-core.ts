@@ -8,6 +8,7 @@ import { CoreEventBus } from './event-bus';
 import { registryDeviceLocator } from './jobs/device-locator';
 import type { FlashExecutor } from './jobs/flash-task';
 import { JobService } from './jobs/job-service';
+import { OperationService } from './operations/operation-service';
 import { LedgerService, type AppendRequest } from './ledger/ledger-service';
 import type { Clock } from './ports/clock';
 import type { LedgerStore, StoredEvent } from './ports/ledger-store';
@@ -47,6 +48,8 @@ export interface Core {
   readonly registry: DeviceRegistry;
   readonly sync: SyncStatusTracker;
   readonly jobs: JobService;
+  /** Provisioning, enrollment and retirement: multi-step work on one device, recorded step by step. */
+  readonly operations: OperationService;
   readonly events: CoreEventBus;
   readonly handlers: CommandHandlers;
   /** Appends an event and tells every UI about it. */
@@ -110,6 +113,14 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     actor: ports.jobs?.actor,
   });
 
+  const operations = new OperationService({
+    ledger: { append, listEvents: (query) => ledger.listEvents(query) },
+    clock: ports.clock,
+    logger: ports.logger.child({ area: 'operations' }),
+    onChanged: (operation) => events.emit('operations:changed', { operation }),
+    actor: ports.jobs?.actor,
+  });
+
   recordDiscoveries(registry, { append, listEvents: (query) => ledger.listEvents(query) }, ports.logger);
   registry.onChanged(({ upserted, removedIds }) => {
     events.emit('devices:changed', { upserted: devices.describeLive(upserted), removedIds });
@@ -140,6 +151,8 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     'jobs:start': (input) => ({ job: jobs.start(input) }),
     'jobs:cancel': ({ jobId }) => ({ job: jobs.cancel(jobId) }),
     'jobs:list': () => ({ jobs: jobs.list() }),
+    'operations:list': () => ({ operations: operations.list() }),
+    'operations:cancel': ({ operationId }) => ({ operation: operations.cancel(operationId) }),
   };
 
   return {
@@ -149,14 +162,17 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     registry,
     sync,
     jobs,
+    operations,
     events,
     handlers,
     append,
     start: () => {
       scheduler.start();
       jobs.recover({ resume: ports.jobs?.resumeInterrupted ?? false });
+      operations.recover();
     },
     stop: async () => {
+      await operations.stop();
       await jobs.stop();
       await scheduler.stop();
     },

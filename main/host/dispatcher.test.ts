@@ -1,13 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CommandHandlers } from '../core/command-handlers';
 import { silentLogger } from '../core/ports/logger';
+import { commands } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { createDispatcher } from './dispatcher';
 
 const notConfigured = { state: 'not-configured', pendingCount: 0, lastSuccessAt: null, lastError: null, serverUrl: null } as const;
 
+/** Every command answers NOT_IMPLEMENTED unless a test gives it a handler: new commands need no edit here. */
 function fakeHandlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
+  const unimplemented = Object.fromEntries(
+    Object.keys(commands).map((name) => [
+      name,
+      () => Promise.reject(new AppError('NOT_IMPLEMENTED', `${name} is not faked here`)),
+    ]),
+  );
   return {
+    ...unimplemented,
     'app:info': () => ({ name: 'Fieldline', version: '0.0.0', stationId: 's', dataDir: '/d', host: 'station', platform: 'linux' }),
     'devices:list': () => ({ devices: [] }),
     'ledger:list-events': () => ({ events: [], nextBefore: null }),
@@ -18,8 +27,11 @@ function fakeHandlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers
     'jobs:start': () => Promise.reject(new AppError('NOT_IMPLEMENTED', 'no jobs here')),
     'jobs:cancel': () => Promise.reject(new AppError('NOT_FOUND', 'no such job')),
     'jobs:list': () => ({ jobs: [] }),
+    'firmware:import': () => Promise.reject(new AppError('NOT_IMPLEMENTED', 'no library here')),
+    'firmware:list': () => ({ bundles: [] }),
+    'firmware:get': () => Promise.reject(new AppError('NOT_FOUND', 'no such bundle')),
     ...overrides,
-  };
+  } as CommandHandlers;
 }
 
 describe('createDispatcher', () => {

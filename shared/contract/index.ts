@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appInfo } from './app';
 import { devicesChanged, devicesList } from './devices';
 import { jobsCancel, jobsChanged, jobsList, jobsProgress, jobsStart } from './jobs';
+import { operationsCancel, operationsChanged, operationsList } from './operations';
 import { ledgerChanged, ledgerDeviceHistory, ledgerListEvents } from './ledger';
 import { syncEnrollStation, syncNow, syncStatus, syncStatusChanged } from './sync';
 
@@ -12,6 +13,7 @@ export * from './devices';
 export * from './ledger';
 export * from './sync';
 export * from './jobs';
+export * from './operations';
 
 /** Every command of the contract, by name. Transports refuse any name not listed here. */
 export const commands = {
@@ -25,6 +27,8 @@ export const commands = {
   [jobsStart.name]: jobsStart,
   [jobsCancel.name]: jobsCancel,
   [jobsList.name]: jobsList,
+  [operationsList.name]: operationsList,
+  [operationsCancel.name]: operationsCancel,
 } as const;
 
 /** Every event of the contract, by name. */
@@ -34,6 +38,7 @@ export const events = {
   [syncStatusChanged.name]: syncStatusChanged,
   [jobsProgress.name]: jobsProgress,
   [jobsChanged.name]: jobsChanged,
+  [operationsChanged.name]: operationsChanged,
 } as const;
 
 export type Commands = typeof commands;
