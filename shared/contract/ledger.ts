@@ -40,6 +40,8 @@ export const ledgerListEvents = defineCommand({
       before: z.number().int().positive().optional(),
       deviceId: z.string().max(200).optional(),
       type: z.string().max(64).optional(),
+      /** Case-insensitive text anywhere in the event: device id, type, actor or payload (a serial, a hash). */
+      text: z.string().max(200).optional(),
     })
     .strict(),
   output: z.object({

@@ -42,6 +42,35 @@ describe('SqliteLedgerStore', () => {
     store.close();
   });
 
+  it('finds events by text anywhere in them, case-insensitively, with LIKE wildcards taken literally', () => {
+    const store = SqliteLedgerStore.open(path);
+    const ledger = new LedgerService(store, new ManualClock(1_000));
+    ledger.append({
+      actor: 'alice',
+      deviceId: 'dev-1',
+      type: 'device.discovered',
+      payload: { serial: 'SN-00A7' },
+    });
+    ledger.append({
+      actor: 'bob',
+      deviceId: 'dev-2',
+      type: 'firmware.flashed',
+      payload: { version: '2.1.0' },
+    });
+    ledger.append({ actor: 'carol', deviceId: null, type: 'note.added', payload: { text: '100%_done' } });
+    const found = (text: string): string[] =>
+      store.listEvents({ limit: 10, text }).map((event) => event.deviceId ?? event.actor);
+    expect(found('sn-00a7')).toEqual(['dev-1']);
+    expect(found('FLASHED')).toEqual(['dev-2']);
+    expect(found('carol')).toEqual(['carol']);
+    expect(found('%_')).toEqual(['carol']);
+    expect(found('_')).toEqual(['carol']);
+    expect(found('%')).toEqual(['carol']);
+    expect(found('nothing like it')).toEqual([]);
+    expect(store.listEvents({ limit: 10, text: 'dev-', type: 'device.discovered' })).toHaveLength(1);
+    store.close();
+  });
+
   it('keeps one station chain when two connections append to the same file', () => {
     const first = SqliteLedgerStore.open(path);
     const second = SqliteLedgerStore.open(path);
@@ -52,7 +81,9 @@ describe('SqliteLedgerStore', () => {
       ledgers[index % 2]?.append({ actor: 'a', deviceId: null, type: 'note.added', payload: { index } });
     }
     expect(ledgers[0]?.verify()).toMatchObject({ isIntact: true, eventsChecked: 20 });
-    expect([...first.iterateEvents()].map((event) => event.stationSeq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect([...first.iterateEvents()].map((event) => event.stationSeq)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     first.close();
     second.close();
   });
@@ -60,7 +91,12 @@ describe('SqliteLedgerStore', () => {
   it('refuses to update or delete events (append-only in the database itself)', () => {
     SqliteLedgerStore.open(path).close();
     const store = SqliteLedgerStore.open(path);
-    new LedgerService(store, new ManualClock(1)).append({ actor: 'a', deviceId: null, type: 'note.added', payload: {} });
+    new LedgerService(store, new ManualClock(1)).append({
+      actor: 'a',
+      deviceId: null,
+      type: 'note.added',
+      payload: {},
+    });
     store.close();
     const db = new Database(path);
     expect(() => db.prepare("UPDATE events SET actor = 'mallory'").run()).toThrow(/append-only/);
@@ -92,14 +128,22 @@ describe('SqliteLedgerStore', () => {
       db.pragma('journal_mode = DELETE');
       db.close();
       const before = sha256(path);
-      expect(() => SqliteLedgerStore.open(path)).toThrow(expect.objectContaining({ code: 'LEDGER_NEWER_SCHEMA' }));
+      expect(() => SqliteLedgerStore.open(path)).toThrow(
+        expect.objectContaining({ code: 'LEDGER_NEWER_SCHEMA' }),
+      );
       expect(sha256(path)).toBe(before);
     });
 
     it('a ledger whose pages are damaged', () => {
       const store = SqliteLedgerStore.open(path);
       const ledger = new LedgerService(store, new ManualClock(1));
-      for (let index = 0; index < 300; index += 1) ledger.append({ actor: 'a', deviceId: `d${index}`, type: 'note.added', payload: { pad: 'x'.repeat(200) } });
+      for (let index = 0; index < 300; index += 1)
+        ledger.append({
+          actor: 'a',
+          deviceId: `d${index}`,
+          type: 'note.added',
+          payload: { pad: 'x'.repeat(200) },
+        });
       store.close();
       const db = new Database(path);
       db.pragma('journal_mode = DELETE'); // fold the WAL into the main file so the damage below is seen

@@ -88,6 +88,14 @@ export class SqliteLedgerStore implements LedgerStore {
     filter('position < ?', query.before);
     filter('device_id = ?', query.deviceId);
     filter('type = ?', query.type);
+    if (query.text !== undefined && query.text !== '') {
+      // A scan of the payload text: fine for a station's ledger, and exact (LIKE's wildcards escaped).
+      const pattern = `%${query.text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      clauses.push(
+        "(device_id LIKE ? ESCAPE '\\' OR type LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\' OR payload LIKE ? ESCAPE '\\')",
+      );
+      params.push(pattern, pattern, pattern, pattern);
+    }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     return this.#db
       .prepare<(string | number)[], EventRow>(`SELECT * FROM events ${where} ORDER BY position DESC LIMIT ?`)

@@ -26,6 +26,8 @@ export interface EventQuery {
   before?: number;
   deviceId?: string;
   type?: string;
+  /** Case-insensitive text anywhere in the device id, type, actor or payload (serials, hashes, codes). */
+  text?: string;
 }
 
 /**

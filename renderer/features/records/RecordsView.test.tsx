@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../../shared/contract';
 import { FakeBridge } from '../../test/fake-bridge';
@@ -55,5 +55,20 @@ describe('RecordsView', () => {
     const bridge = new FakeBridge({ 'ledger:list-events': () => ({ events: [], nextBefore: null }) });
     renderView(<RecordsView />, bridge);
     expect(await screen.findByText('No records yet')).toBeTruthy();
+  });
+
+  it('searches by text anywhere in the events', async () => {
+    const bridge = new FakeBridge({
+      'ledger:list-events': (input) =>
+        input?.text === 'SN-00A7'
+          ? { events: [makeLedgerRow(3, { type: 'firmware.flashed' })], nextBefore: null }
+          : { events: [makeLedgerRow(2), makeLedgerRow(1)], nextBefore: null },
+    });
+    renderView(<RecordsView />, bridge);
+    await screen.findAllByText('device.discovered');
+    fireEvent.change(screen.getByLabelText('Search'), { target: { value: ' SN-00A7 ' } });
+    expect(await screen.findByText('firmware.flashed')).toBeTruthy();
+    expect(screen.queryByText('device.discovered')).toBeNull();
+    expect(bridge.callsOf('ledger:list-events').at(-1)?.input).toMatchObject({ text: 'SN-00A7' });
   });
 });

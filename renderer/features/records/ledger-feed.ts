@@ -5,6 +5,8 @@ import { appendOlderPage, EMPTY_PAGE, mergeNewestPage, type LedgerPage } from '.
 export interface LedgerFilters {
   type: string;
   deviceId: string;
+  /** Text anywhere in an event: a serial, a hash, an error code. */
+  text?: string;
 }
 
 export interface LedgerFeedState {
@@ -29,9 +31,7 @@ export class LedgerFeed {
 
   constructor(bridge: Bridge, filters: LedgerFilters, pageSize: number) {
     this.#bridge = bridge;
-    const type = filters.type.trim();
-    const deviceId = filters.deviceId.trim();
-    this.#input = { limit: pageSize, ...(type && { type }), ...(deviceId && { deviceId }) };
+    this.#input = { limit: pageSize, ...ledgerQueryOf(filters) };
   }
 
   readonly getState = (): LedgerFeedState => this.#state;
@@ -77,4 +77,12 @@ export class LedgerFeed {
     this.#state = { ...this.#state, ...change };
     for (const listener of [...this.#listeners]) listener();
   }
+}
+
+/** The filters as `ledger:list-events` takes them: blank ones left out. */
+export function ledgerQueryOf(filters: LedgerFilters): Omit<CommandInput<'ledger:list-events'>, 'limit'> {
+  const type = filters.type.trim();
+  const deviceId = filters.deviceId.trim();
+  const text = filters.text?.trim() ?? '';
+  return { ...(type && { type }), ...(deviceId && { deviceId }), ...(text && { text }) };
 }

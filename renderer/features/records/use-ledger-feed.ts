@@ -12,8 +12,11 @@ export interface LedgerFeedView extends LedgerFeedState {
 /** One `LedgerFeed` per set of filters, refreshed on `ledger:changed` and after a reconnect. */
 export function useLedgerFeed(filters: LedgerFilters): LedgerFeedView {
   const bridge = useBridge();
-  const { type, deviceId } = filters;
-  const feed = useMemo(() => new LedgerFeed(bridge, { type, deviceId }, PAGE_SIZE), [bridge, type, deviceId]);
+  const { type, deviceId, text } = filters;
+  const feed = useMemo(
+    () => new LedgerFeed(bridge, { type, deviceId, text }, PAGE_SIZE),
+    [bridge, type, deviceId, text],
+  );
   const state = useSyncExternalStore(feed.subscribe, feed.getState);
 
   // A feed left behind by changed filters needs no teardown: nothing subscribes to it any more.
