@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     fileParallelism: false,
     pool: 'forks',
+    // Keeps the local key vault's key file (and anything else under ~/.config) out of the real home.
+    globalSetup: ['main/test-support/isolated-config-home.ts'],
   },
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Bundles the Electron main process and the preload into dist/electron (`npm run build:electron`).
+// Bundles the Electron main process, the preload and the flash process into dist/electron
+// (`npm run build:electron`).
 // Usage: node scripts/build-electron.mjs [--out-dir DIR]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,19 +37,20 @@ const common = {
   logLevel: 'warning',
 };
 
-const [, preload] = await Promise.all([
-  build({
-    ...common,
-    entryPoints: ['main/app/main.ts'],
-    outfile: path.join(outDir, 'main.cjs'),
-    platform: 'node',
-    target: 'node20',
-    external: ['electron', ...NATIVE_MODULES, ...PRODUCTION_DEPENDENCIES],
-    // The shared host code finds files relative to `import.meta.url` (ESM); in this CommonJS bundle
-    // that is the bundle's own location, which keeps the same place relative to package.json.
-    define: { 'import.meta.url': '__bundleFileUrl' },
-    banner: { js: 'const __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
-  }),
+// The main process and the flash process are Node code in the same folder: same externals, same shim.
+const nodeBundle = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  external: ['electron', ...NATIVE_MODULES, ...PRODUCTION_DEPENDENCIES],
+  // The shared host code finds files relative to `import.meta.url` (ESM); in these CommonJS bundles
+  // that is the bundle's own location, which keeps the same place relative to package.json.
+  define: { 'import.meta.url': '__bundleFileUrl' },
+  banner: { js: 'const __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+
+const [, preload, flashProcess] = await Promise.all([
+  build({ ...nodeBundle, entryPoints: ['main/app/main.ts'], outfile: path.join(outDir, 'main.cjs') }),
   build({
     ...common,
     entryPoints: ['main/app/preload.ts'],
@@ -61,9 +63,17 @@ const [, preload] = await Promise.all([
     // Parsed at every window load; minified it is 40% smaller (the source map keeps it debuggable).
     minify: true,
   }),
+  // Each flash job's utility process in the packaged app (main/app/utility-flash-process.ts): the
+  // compiled flash-process.ts, so no TypeScript loader (tsx) is needed at run time.
+  build({
+    ...nodeBundle,
+    entryPoints: ['main/host/flash-process/flash-process.ts'],
+    outfile: path.join(outDir, 'flash-process.cjs'),
+  }),
 ]).catch(() => fail('esbuild failed (its errors are above)'));
 
 assertOnlyImports(preload.metafile, ['electron'], 'preload.cjs');
+assertNoImport(flashProcess.metafile, ['tsx', 'electron'], 'flash-process.cjs');
 
 function externalImports(metafile) {
   return Object.values(metafile.outputs).flatMap((output) =>
@@ -78,11 +88,20 @@ function assertOnlyImports(metafile, allowed, name) {
   }
 }
 
+function assertNoImport(metafile, forbidden, name) {
+  const found = externalImports(metafile).filter((imported) =>
+    forbidden.some((module) => imported === module || imported.startsWith(`${module}/`)),
+  );
+  if (found.length > 0)
+    fail(`${name} would require ${found.join(', ')}, which the packaged flash process must not load`);
+}
+
 function fail(message) {
   console.error(`build-electron: ${message}`);
   process.exit(1);
 }
 
-console.log(
-  `build-electron: wrote ${path.relative(root, path.join(outDir, 'main.cjs'))} and ${path.relative(root, path.join(outDir, 'preload.cjs'))}`,
+const written = ['main.cjs', 'preload.cjs', 'flash-process.cjs'].map((file) =>
+  path.relative(root, path.join(outDir, file)),
 );
+console.log(`build-electron: wrote ${written.join(', ')}`);

@@ -70,7 +70,8 @@ export async function flashRig(
 /**
  * Makes the device's firmware unhealthy whenever `target` is the running image: it still boots and
  * speaks SMP (identity, image state, reset), but echo comes back wrong, as an application that crashed
- * into a fault handler might. The lab has no such scenario option yet; this replaces its echo handler.
+ * into a fault handler might. Replaces the echo handler of a device already running; a device started
+ * from a scenario gets the same behaviour from `unhealthyFirmwareVersions` (devices/smp/os-group.ts).
  */
 export function failEchoWhenRunning(rig: FlashRig, target: SmpFlashTarget): void {
   rig.device.dispatcher.on(SmpGroup.os, OsCommand.echo, 'write', async (body) => {

@@ -6,6 +6,7 @@ import type { TestServer } from '../../fleet-server/tests/helpers/test-server';
 import { FileBackedFleetConnection } from '../../main/adapters/fleet/fleet-connection';
 import type { TlsIdentity } from '../../main/adapters/fleet/https-json';
 import { StationCredentialsFile } from '../../main/adapters/fleet/station-credentials';
+import { openLocalKeyVault } from '../../main/adapters/key-vault/local-key-vault-setup';
 import { enrollStationAtFleet } from '../../main/adapters/fleet/station-enrollment';
 import { SqliteLedgerStore } from '../../main/adapters/ledger/sqlite-ledger-store';
 import { LedgerService } from '../../main/core/ledger/ledger-service';
@@ -33,7 +34,7 @@ export function openStation(dataDir: string, clock: Clock = systemClock): OpenSt
 export async function enrollStation(server: TestServer, dataDir: string, stationId: string, serverUrl = server.url): Promise<TlsIdentity> {
   const { token } = await createBootstrapToken(server.db, { ttlMinutes: 10 });
   await new FileBackedFleetConnection(dataDir, stationId).enroll({ serverUrl, token, caPem: server.caPem }, AbortSignal.timeout(30_000));
-  const credentials = new StationCredentialsFile(dataDir).read();
+  const credentials = await new StationCredentialsFile(dataDir, openLocalKeyVault({ dataDir })).open();
   if (credentials === null) throw new Error(`enrollment wrote no credentials in ${dataDir}`);
   return { caPem: credentials.caPem, certificatePem: credentials.certificatePem, keyPem: credentials.keyPem };
 }

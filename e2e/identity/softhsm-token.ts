@@ -37,13 +37,13 @@ export async function createSoftHsmToken(
   folder: string,
   modulePath: string,
   tokenLabel = 'fieldline-ca',
+  pin = '246810',
 ): Promise<SoftHsmToken> {
   const tokens = join(folder, 'tokens');
   await mkdir(tokens, { recursive: true });
   const conf = join(folder, 'softhsm2.conf');
   await writeFile(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
   process.env['SOFTHSM2_CONF'] = conf;
-  const pin = '246810';
   const soPin = '13579135';
   await tool('softhsm2-util', [
     '--init-token',

@@ -46,6 +46,14 @@ describe('lab scenarios', () => {
     expect(scenario.devices[3]).toMatchObject({ serialNumber: 'FL-LAB-0004', familyId: 0xe48bff56 });
   });
 
+  it('passes an SMP device\'s crypto-erase capability through, and refuses a non-boolean', async () => {
+    const text = (value: string): string =>
+      `name: x\ndevices:\n  - { name: s, family: smp, serialNumber: S1, isCryptoErase: ${value}, transport: { kind: udp } }\n`;
+    const scenario = await loadScenario(await write('purge.yaml', text('true')));
+    expect(smp(scenario.devices[0]).isCryptoErase).toBe(true);
+    await expect(loadScenario(await write('purge-bad.yaml', text('"yes"')))).rejects.toThrow(/isCryptoErase/);
+  });
+
   it('validates DFU and UF2 devices: wrong fields named, ports and volume labels unique, "drives" reserved', async () => {
     const bad = await write(
       'bad-usb.yaml',

@@ -66,6 +66,18 @@ const smpDeviceSchema = z
     firmwareSecurityCounter: z.number().int().min(0).max(0xffff_ffff).optional(),
     /** Size of the file system on the storage partition (group 8). */
     storageBytes: z.number().int().positive().optional(),
+    /**
+     * Firmware that boots but is unhealthy: while an image of one of these versions runs, echo answers
+     * wrong, so a flash of it must end reverted (devices/smp/smp-device-config.ts).
+     */
+    unhealthyFirmwareVersions: z
+      .array(z.string().regex(/^\d+\.\d+\.\d+([.+]\d+)?$/))
+      .optional(),
+    /**
+     * Zeroize is a cryptographic erase (storage encrypted under the destroyed key): identity read
+     * reports `sanitize: "crypto-erase"`, so a retirement may use NIST SP 800-88 Purge.
+     */
+    isCryptoErase: z.boolean().optional(),
     /** Faults to inject (faults/fault-plan.ts; README.md, "Faults"). */
     faults: faultPlanSchema.optional(),
   })
@@ -148,6 +160,8 @@ const uf2DeviceSchema = z
     bootTimeMs: z.number().nonnegative().optional(),
     /** Present an INFO_UF2.TXT that is not one: discovery must skip the drive and log why. */
     malformedInfo: z.boolean().optional(),
+    /** `unplugAfterBlocks: N`: the cable is pulled once N blocks of a copy are programmed (devices/uf2). */
+    faults: z.object({ unplugAfterBlocks: z.number().int().positive().optional() }).strict().optional(),
   })
   .strict();
 

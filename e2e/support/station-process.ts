@@ -8,19 +8,31 @@ const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface StationProcess {
   url: string;
   origin: string;
+  /** The station's process id, e.g. to signal it. */
+  pid: number | undefined;
   stop(): Promise<void>;
+  /** Everything the process wrote to stderr so far (after `stop()`: all of it). */
+  stderr(): string;
+}
+
+export interface StationProcessOptions {
+  /** More `npm run station` flags, e.g. `--no-mdns`. */
+  args?: string[];
+  /** Extra environment, e.g. FIELDLINE_SERIAL_GLOBS for the lab's ptys. */
+  env?: Record<string, string>;
 }
 
 /** Starts `npm run station`'s entry point as a real process on a free port and waits for its URL line. */
-export async function startStationProcess(dataDir: string): Promise<StationProcess> {
-  const child = spawn(process.execPath, ['bin/station.mjs', '--port', '0', '--data-dir', dataDir], {
+export async function startStationProcess(dataDir: string, options: StationProcessOptions = {}): Promise<StationProcess> {
+  const child = spawn(process.execPath, ['bin/station.mjs', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const url = await readUrlLine(child, stderr);
-  return { url, origin: new URL(url).origin, stop: () => stopProcess(child) };
+  return { url, origin: new URL(url).origin, pid: child.pid, stop: () => stopProcess(child), stderr: () => stderr.join('') };
 }
 
 async function readUrlLine(child: ChildProcess, stderr: string[]): Promise<string> {

@@ -7,6 +7,12 @@ import { promisify } from 'node:util';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC_INVOKE_CHANNEL } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import { silentLogger } from '../core/ports/logger';
+import type { FlashProcessExit } from '../host/flash-process/flash-process-handle';
+import { ProcessFlashExecutor } from '../host/flash-process/process-flash-executor';
+import { nodeUtilityProcess } from './testing/utility-process-stand-in';
+import { FLASH_PROCESS_BUNDLE, utilityFlashProcessSpawner } from './utility-flash-process';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -60,6 +66,7 @@ describe('the Electron bundles', () => {
   let outDir: string;
   let mainBundle: string;
   let preloadBundle: string;
+  let flashProcessBundle: string;
 
   beforeAll(async () => {
     outDir = mkdtempSync(path.join(tmpdir(), 'fieldline-bundles-'));
@@ -68,6 +75,7 @@ describe('the Electron bundles', () => {
     });
     mainBundle = readFileSync(path.join(outDir, 'main.cjs'), 'utf8');
     preloadBundle = readFileSync(path.join(outDir, 'preload.cjs'), 'utf8');
+    flashProcessBundle = readFileSync(path.join(outDir, FLASH_PROCESS_BUNDLE), 'utf8');
   });
 
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
@@ -105,6 +113,64 @@ describe('the Electron bundles', () => {
     const required = requiredModules(mainBundle);
     expect(required).toContain('electron');
     expect(required).toContain('better-sqlite3');
+  });
+
+  it('compile the flash process into flash-process.cjs, which needs no TypeScript loader at run time', () => {
+    const required = requiredModules(flashProcessBundle);
+    expect(required).toContain('serialport');
+    expect(required.filter((name) => name === 'tsx' || name.startsWith('tsx/'))).toEqual([]);
+    expect(flashProcessBundle).not.toMatch(/["']tsx(\/[^"']*)?["']/);
+    expect(required).not.toContain('electron');
+  });
+
+  it('run the bundled flash process as a utility process: its error comes back over parentPort, then it exits by itself', async () => {
+    const exits: FlashProcessExit[] = [];
+    const spawn = utilityFlashProcessSpawner(
+      {
+        // The bundle lies outside the repository here, so its externals are found through NODE_PATH.
+        fork: (modulePath, args, options) =>
+          nodeUtilityProcess.fork(modulePath, args, {
+            ...options,
+            env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') },
+          }),
+      },
+      path.join(outDir, FLASH_PROCESS_BUNDLE),
+    );
+    const executor = new ProcessFlashExecutor({
+      logger: silentLogger,
+      spawnFlashProcess: () => {
+        const handle = spawn();
+        handle.onExit((exit) => exits.push(exit));
+        return handle;
+      },
+    });
+    const outcome = await executor
+      .run(
+        {
+          jobId: 'job-bundle-1',
+          deviceId: 'device-1',
+          endpoint: { kind: 'serial', path: '/dev/fieldline-no-such-port', baudRate: 115_200 },
+          expectedHardwareId: null,
+          bundlePath: path.join(outDir, 'missing.fwb'),
+          trustStorePath: null,
+          hardwareRevision: 'A',
+          ledgerSecurityCounter: null,
+          nowIso: new Date().toISOString(),
+          memory: { testResetSentAtMs: null, healthFailure: null },
+        },
+        {
+          onStep: () => undefined,
+          onProgress: () => undefined,
+          checkpoint: () => Promise.resolve(),
+          locate: () => Promise.resolve([]),
+          signal: new AbortController().signal,
+        },
+      )
+      .catch((error: unknown) => error);
+    expect(outcome).toBeInstanceOf(AppError);
+    expect(outcome).toMatchObject({ code: 'NOT_FOUND' });
+    expect((outcome as AppError).message).toContain('fieldline-no-such-port');
+    expect(exits).toEqual([{ code: 0, signal: null }]);
   });
 
   it('give the preload no import but electron, which is all a sandboxed preload may require', () => {

@@ -16,6 +16,8 @@ import {
   recorded,
   resetElectronStandIn,
   session,
+  safeStorage,
+  utilityProcess,
 } from './testing/electron-stand-in';
 
 vi.mock('electron', () => import('./testing/electron-stand-in'));
@@ -104,6 +106,35 @@ describe('the Fieldline app lifecycle', () => {
     app.emit('will-quit', secondQuit);
     expect(secondQuit.preventDefault).not.toHaveBeenCalled();
     expect(runtime.close).toHaveBeenCalledOnce();
+  });
+
+  it('seals the station’s secrets with the OS keystore, not the headless key file', async () => {
+    await startAndWaitForWindow();
+    const keyVault = vi.mocked(openStationRuntime).mock.calls[0]?.[0].keyVault;
+    if (keyVault === undefined) throw new Error('the shell did not pass a key vault');
+    const sealed = await keyVault.seal(new TextEncoder().encode('station TLS key'));
+    expect(safeStorage.encryptString).toHaveBeenCalled();
+    expect(Buffer.from(sealed).includes(Buffer.from('station TLS key'))).toBe(false);
+    expect(new TextDecoder().decode(await keyVault.open(sealed))).toBe('station TLS key');
+  });
+
+  it('runs flash jobs in utility processes forked from the bundled flash-process.cjs, not with fork', async () => {
+    await startAndWaitForWindow();
+    const spawnFlashProcess = vi.mocked(openStationRuntime).mock.calls[0]?.[0].spawnFlashProcess;
+    if (spawnFlashProcess === undefined) throw new Error('the shell did not pass a flash process spawner');
+    expect(utilityProcess.fork).not.toHaveBeenCalled();
+    const handle = spawnFlashProcess();
+    const exited = new Promise<{ code: number | null }>((resolve) => handle.onExit(resolve));
+    expect(utilityProcess.fork).toHaveBeenCalledExactlyOnceWith(
+      path.join(BUNDLE_DIR, 'flash-process.cjs'),
+      [],
+      {
+        serviceName: 'Fieldline flash',
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    // The stand-in really starts it: under /opt there is no such bundle here, so the child ends at once.
+    expect((await exited).code).not.toBe(0);
   });
 
   it('quits when its window is closed, on every platform', async () => {

@@ -1,15 +1,20 @@
 import path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, safeStorage, screen, session, utilityProcess } from 'electron';
 import { presentError, toAppError } from '../../shared/errors';
 import type { Logger } from '../core/ports/logger';
+import { SafeStorageKeyVault } from '../adapters/key-vault/safe-storage-key-vault';
 import { openStationRuntime, type StationRuntime } from '../host/runtime';
 import { APP_ENTRY_URL, APP_ORIGIN } from './app-origin';
 import { applicationMenuTemplate } from './application-menu';
 import { installIpcHost } from './ipc-host';
 import { createMainWindow } from './main-window';
+import { createMenuActions } from './menu-actions';
+import { applyWindowState, rememberWindowState } from './remember-window-state';
 import { registerAppScheme, serveRenderer } from './renderer-protocol';
 import { applySessionHardening } from './session-hardening';
 import { guardEveryWebContents } from './web-contents-guard';
+import { restoreWindowState, windowStatePath } from './window-state';
+import { FLASH_PROCESS_BUNDLE, utilityFlashProcessSpawner } from './utility-flash-process';
 
 export interface FieldlineAppOptions {
   /** The folder of the bundled main.cjs: preload.cjs lies beside it, renderer/dist two levels up. */
@@ -45,16 +50,28 @@ export function runFieldlineApp(options: FieldlineAppOptions): void {
 async function openMainWindow({ bundleDir, dataDir, logger }: FieldlineAppOptions): Promise<void> {
   applySessionHardening(session.defaultSession, logger);
   serveRenderer(path.resolve(bundleDir, '..', '..', 'renderer', 'dist'), logger);
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      applicationMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform }),
-    ),
-  );
 
-  const runtime = await openStationRuntime({ dataDir, host: 'electron', version: app.getVersion(), logger });
+  const runtime = await openStationRuntime({
+    dataDir,
+    host: 'electron',
+    version: app.getVersion(),
+    logger,
+    // The station's secrets (TLS key, sealed CA key, retirement key) are sealed by the OS keystore; where
+    // it would fall back to plain text (Linux basic_text) the vault refuses and says why.
+    keyVault: new SafeStorageKeyVault(safeStorage),
+    // Flash jobs run in utility processes: the run-as-node fuse forbids child_process.fork here.
+    spawnFlashProcess: utilityFlashProcessSpawner(utilityProcess, path.join(bundleDir, FLASH_PROCESS_BUNDLE)),
+  });
   closeRuntimeBeforeQuit(runtime, logger);
   try {
     const window = createMainWindow(path.join(bundleDir, 'preload.cjs'));
+    const statePath = windowStatePath(dataDir);
+    applyWindowState(window, restoreWindowState(statePath, screen, logger));
+    rememberWindowState(window, statePath, logger);
+    const actions = createMenuActions({ window, dispatcher: runtime.dispatcher, dataDir, logger });
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(applicationMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform, actions })),
+    );
     const ipcHost = installIpcHost({
       contents: window.webContents,
       dispatcher: runtime.dispatcher,

@@ -44,10 +44,24 @@ describe('session hardening', () => {
     expect(callback).toHaveBeenCalledExactlyOnceWith(false);
   });
 
-  it('answers every permission check with false', () => {
-    for (const permission of ['media', 'clipboard-sanitized-write', 'serial', 'usb']) {
+  it('answers every other permission check with false', () => {
+    for (const permission of ['media', 'clipboard-read', 'serial', 'usb']) {
       expect(callWith(session.permissionCheckHandler, null, permission, 'app://fieldline', {})).toBe(false);
     }
+  });
+
+  it('allows clipboard writes (the copy buttons) for our own origin only', () => {
+    const request = (url: string): unknown => {
+      const callback = vi.fn();
+      callWith(session.permissionRequestHandler, {}, 'clipboard-sanitized-write', callback, { requestingUrl: url });
+      return callback.mock.calls[0]?.[0];
+    };
+    expect(request('app://fieldline/index.html#/devices')).toBe(true);
+    expect(request('https://example.com/')).toBe(false);
+    expect(request('app://other/index.html')).toBe(false);
+    expect(request('file:///tmp/index.html')).toBe(false);
+    expect(callWith(session.permissionCheckHandler, null, 'clipboard-sanitized-write', 'app://fieldline', {})).toBe(true);
+    expect(callWith(session.permissionCheckHandler, null, 'clipboard-sanitized-write', 'https://example.com', {})).toBe(false);
   });
 
   it('refuses WebUSB, WebSerial and WebHID device access', () => {

@@ -46,6 +46,13 @@ describe('the composed core', () => {
     expect(emitted.some((e) => e.name === 'ledger:changed')).toBe(true);
   });
 
+  it('shows the version a verified flash installed, though the open serial port is not probed again', async () => {
+    const id = core.registry.report({ transport: 'serial', address: '/dev/ttyACM0', identifiers: { hardwareId: 'ab' }, firmwareVersion: '1.0.0' })!;
+    core.append({ actor: 'station', deviceId: id, type: 'firmware.flashed', payload: { firmwareVersion: '2.1.0', imageHash: 'cd' } });
+    const { devices } = await core.handlers['devices:list'](undefined);
+    expect(devices).toMatchObject([{ id, firmwareVersion: '2.1.0' }]);
+  });
+
   it('announces events another process wrote to the same ledger on the next tick', () => {
     const other = SqliteLedgerStore.open(`${dir.path}/ledger.db`);
     const otherCore = createCore({ ledgerStore: other, clock, logger: silentLogger }, { host: 'cli', version: 't', dataDir: dir.path, platform: 'test' });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AppInfo, LedgerEvent } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { CommandHandlers } from './command-handlers';
@@ -6,15 +7,32 @@ import { recordDiscoveries } from './discovery/discovery-recorder';
 import { DeviceRegistry } from './discovery/device-registry';
 import { CoreEventBus } from './event-bus';
 import { registryDeviceLocator } from './jobs/device-locator';
+import type { FlashProtocol } from './jobs/flash-endpoint';
 import type { FlashExecutor } from './jobs/flash-task';
 import { JobService } from './jobs/job-service';
+import { lineWorkWiring } from './line/line-work-wiring';
+import { lineHandlers } from './line/line-handlers';
+import { LineService } from './line/line-service';
+import { JsonFileLineSettingsStore, type LineSettingsStore } from './line/line-settings';
+import { ledgerSecurityCounter } from './jobs/job-records';
+import { createFirmwareLibraryHandlers } from './firmware-library/firmware-library-handlers';
+import type { TrustStore } from './firmware';
+import { describeTrustStore } from './firmware/trust/describe-trust-store';
 import { OperationService } from './operations/operation-service';
+import { provisionHandlers } from './provisioning/provision-handlers';
+import type { ProvisionPorts } from './provisioning/provision-ports';
+import type { RetirementPorts } from './retirement/retire-device';
+import { retireHandler } from './retirement/retire-handler';
+import { listRecipes, type RecipeFolderSource } from './config/recipe-catalog';
+import { identityHandlers, type IdentityPorts } from './identity/identity-handlers';
+import { offlineCertificateSyncPorts } from './sync/offline-certificate-sync';
 import { LedgerService, type AppendRequest } from './ledger/ledger-service';
 import type { Clock } from './ports/clock';
 import type { LedgerStore, StoredEvent } from './ports/ledger-store';
 import type { Logger } from './ports/logger';
 import type { FleetConnection } from './ports/fleet-connection';
 import type { CatalogCache } from './ports/fleet-client';
+import { revocationSyncPorts } from './sync/certificate-revocation-sync';
 import { SyncScheduler } from './sync/sync-scheduler';
 import { SyncStatusTracker } from './sync/sync-status-tracker';
 
@@ -30,7 +48,25 @@ export interface CorePorts {
   flashExecutor?: FlashExecutor;
   /** Job settings: the station-wide limit on parallel jobs (default 16), the ledger actor, and whether
    * jobs a crash left unfinished are resumed at `start()` (default: recorded failed, `interrupted`). */
-  jobs?: { maxParallelJobs?: number; actor?: string; resumeInterrupted?: boolean };
+  jobs?: {
+    maxParallelJobs?: number;
+    actor?: string;
+    resumeInterrupted?: boolean;
+    /** The protocols a bundle has images for (host reads the file), to pick among a device's transports. */
+    bundleProtocols?: (bundlePath: string) => readonly FlashProtocol[] | null;
+  };
+  /** The trust store the firmware library verifies imports with; absent in tools without one (firmware:import then fails). */
+  firmwareTrustStore?: () => TrustStore;
+  /** Factory station mode: given (station and desktop hosts), `start()` starts the line's auto-start on plug. */
+  line?: { settings: LineSettingsStore };
+  /** Device access over SMP and the station signing key; without it `devices:retire` is NOT_IMPLEMENTED. */
+  retirement?: RetirementPorts;
+  /** Device access and the certificate issuer; without it `identity:enroll` is NOT_IMPLEMENTED. */
+  identity?: IdentityPorts;
+  /** Device access, trust store and certificate issuer for recipes; without it `provision:*` is NOT_IMPLEMENTED. */
+  provisioning?: ProvisionPorts;
+  /** Recipe folders besides `<data dir>/recipes` (FIELDLINE_RECIPES, the shipped ones), for `recipes:list`. */
+  recipeFolders?: readonly RecipeFolderSource[];
 }
 
 export interface CoreIdentity {
@@ -48,6 +84,8 @@ export interface Core {
   readonly registry: DeviceRegistry;
   readonly sync: SyncStatusTracker;
   readonly jobs: JobService;
+  /** Factory station mode (main/core/line). */
+  readonly line: LineService;
   /** Provisioning, enrollment and retirement: multi-step work on one device, recorded step by step. */
   readonly operations: OperationService;
   readonly events: CoreEventBus;
@@ -80,6 +118,8 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     logger: ports.logger.child({ area: 'sync' }),
     clock: ports.clock,
     catalogCache: ports.catalogCache,
+    revocations: revocationSyncPorts(ports.ledgerStore, (request) => append(request), ports.jobs?.actor ?? 'station'),
+    offlineCertificates: offlineCertificateSyncPorts(ports.ledgerStore, (request) => append(request), ports.jobs?.actor ?? 'station'),
   });
   const events = new CoreEventBus();
   const info: AppInfo = { name: 'Fieldline', stationId: ledger.stationId, ...identity };
@@ -95,6 +135,7 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
 
   const append = (request: AppendRequest): StoredEvent => {
     const event = ledger.append(request);
+    noteFlashedFirmware(registry, event);
     ports.logger.info({ eventId: event.id, type: event.type, deviceId: event.deviceId }, 'ledger event appended');
     announceLedgerChange();
     scheduler.wake();
@@ -111,6 +152,7 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     onProgress: (progress) => events.emit('jobs:progress', { jobs: progress }),
     maxParallelJobs: ports.jobs?.maxParallelJobs,
     actor: ports.jobs?.actor,
+    bundleProtocols: ports.jobs?.bundleProtocols,
   });
 
   const operations = new OperationService({
@@ -121,6 +163,39 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     actor: ports.jobs?.actor,
   });
 
+  const firmwareHandlers = createFirmwareLibraryHandlers({
+    folder: join(identity.dataDir, 'firmware'),
+    trustStore: ports.firmwareTrustStore,
+    clock: ports.clock,
+    logger: ports.logger.child({ area: 'firmware-library' }),
+    knownDevices: () => devices.list().map(({ id, serial, model, firmwareVersion, sightings }) => ({ id, serial, model, firmwareVersion, isConnected: sightings.length > 0 })),
+    ledgerSecurityCounter: (deviceId) => ledgerSecurityCounter({ append, listEvents: (query) => ledger.listEvents(query), deviceHistory: (id) => ledger.deviceHistory(id) }, deviceId),
+    recordImport: (payload) => append({ actor: ports.jobs?.actor ?? 'station', deviceId: null, type: 'firmware.bundle-imported', payload }),
+    onChanged: (bundleId) => events.emit('firmware:changed', { bundleId }),
+  });
+
+  const line = new LineService({
+    ledger: { append, iterateEvents: () => ledger.iterateEvents() },
+    registry,
+    settings: ports.line?.settings ?? new JsonFileLineSettingsStore(join(identity.dataDir, 'line.json')),
+    clock: ports.clock,
+    logger: ports.logger.child({ area: 'line' }),
+    // A port flashes the locked bundle, or applies the locked recipe as `provision:apply` does (handlers is
+    // declared below; the line calls it only once running, after createCore returned).
+    ...lineWorkWiring({
+      jobs,
+      events,
+      operations,
+      applyRecipe: async (input) => (await handlers['provision:apply'](input)).operation,
+      ledger: { append, listEvents: (query) => ledger.listEvents(query) },
+      actor: ports.jobs?.actor ?? 'station',
+      provisioning: ports.provisioning,
+      firmwareFolder: join(identity.dataDir, 'firmware'),
+      clock: ports.clock,
+    }),
+    onChanged: (snapshot) => events.emit('line:changed', { line: snapshot }),
+  });
+
   recordDiscoveries(registry, { append, listEvents: (query) => ledger.listEvents(query) }, ports.logger);
   registry.onChanged(({ upserted, removedIds }) => {
     events.emit('devices:changed', { upserted: devices.describeLive(upserted), removedIds });
@@ -128,7 +203,9 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
 
   const handlers: CommandHandlers = {
     'app:info': () => info,
-    'devices:list': () => ({ devices: devices.list() }),
+    // No input: every device, as callers before paging expect; a query: one page from the index.
+    'devices:list': (input) => (input === undefined ? { devices: devices.list() } : devices.query(input)),
+    'devices:get': ({ deviceId }) => ({ device: devices.get(deviceId) }),
     'ledger:list-events': (input) => {
       const stored = ledger.listEvents(input);
       const last = stored.at(-1);
@@ -151,8 +228,35 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     'jobs:start': (input) => ({ job: jobs.start(input) }),
     'jobs:cancel': ({ jobId }) => ({ job: jobs.cancel(jobId) }),
     'jobs:list': () => ({ jobs: jobs.list() }),
+    ...firmwareHandlers,
+    'firmware:trust-store': () => {
+      if (ports.firmwareTrustStore === undefined)
+        throw new AppError('NOT_IMPLEMENTED', 'this tool has no firmware trust store');
+      return describeTrustStore(ports.firmwareTrustStore());
+    },
+    ...lineHandlers(line),
     'operations:list': () => ({ operations: operations.list() }),
     'operations:cancel': ({ operationId }) => ({ operation: operations.cancel(operationId) }),
+    ...provisionHandlers(ports.provisioning, {
+      ledger: { append, listEvents: (query) => ledger.listEvents(query) },
+      operations,
+      jobs: {
+        start: (request) => jobs.start(request),
+        whenDone: (jobId) => jobs.whenDone(jobId),
+        cancel: (jobId) => jobs.cancel(jobId),
+        onProgress: (listener) =>
+          events.onEvent((name, payload) => {
+            if (name === 'jobs:progress') listener((payload as { jobs: Parameters<typeof listener>[0] }).jobs);
+          }),
+      },
+      clock: ports.clock,
+      logger: ports.logger.child({ area: 'provisioning' }),
+      actor: ports.jobs?.actor ?? 'station',
+      firmwareFolder: join(identity.dataDir, 'firmware'),
+    }),
+    ...identityHandlers(ports.identity, () => ({ operations, ledger: { append, listEvents: (query) => ledger.listEvents(query) }, clock: ports.clock, logger: ports.logger.child({ area: 'identity' }), actor: ports.jobs?.actor ?? 'station' })),
+    'recipes:list': () => listRecipes([{ path: join(identity.dataDir, 'recipes'), origin: 'data-dir' }, ...(ports.recipeFolders ?? [])]),
+    'devices:retire': retireHandler(() => ({ operations, ledger: { append, listEvents: (query) => ledger.listEvents(query), deviceHistory: (id) => ledger.deviceHistory(id) }, clock: ports.clock, stationId: ledger.stationId, actor: ports.jobs?.actor ?? 'station', logger: ports.logger.child({ area: 'retirement' }) }), ports.retirement),
   };
 
   return {
@@ -162,6 +266,7 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
     registry,
     sync,
     jobs,
+    line,
     operations,
     events,
     handlers,
@@ -170,9 +275,12 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
       scheduler.start();
       jobs.recover({ resume: ports.jobs?.resumeInterrupted ?? false });
       operations.recover();
+      // After jobs.recover: runs the crash left open are closed as interrupted, like their jobs.
+      if (ports.line !== undefined) line.start();
     },
     stop: async () => {
       await operations.stop();
+      await line.stop();
       await jobs.stop();
       await scheduler.stop();
     },
@@ -185,4 +293,12 @@ export function createCore(ports: CorePorts, identity: CoreIdentity): Core {
 
 function withoutPosition({ position: _position, ...event }: StoredEvent): LedgerEvent {
   return event;
+}
+
+/** `firmware.flashed` is written only with the version read back from the device: discovery takes it over. */
+function noteFlashedFirmware(registry: DeviceRegistry, event: StoredEvent): void {
+  if (event.type !== 'firmware.flashed' || event.deviceId === null) return;
+  const payload = event.payload;
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return;
+  if (typeof payload.firmwareVersion === 'string') registry.firmwareChanged(event.deviceId, payload.firmwareVersion);
 }

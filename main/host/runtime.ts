@@ -1,17 +1,28 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AppInfo } from '../../shared/contract';
 import { AppError, toAppError } from '../../shared/errors';
 import { SqliteLedgerStore } from '../adapters/ledger/sqlite-ledger-store';
 import { BonjourMdnsBrowser } from '../adapters/mdns/bonjour-mdns-browser';
 import { CatalogCacheFile } from '../adapters/fleet/catalog-cache-file';
 import { ProcessFlashExecutor } from './flash-process/process-flash-executor';
+import type { SpawnFlashProcess } from './flash-process/flash-process-handle';
+import { readBundleProtocols } from './flash-process/bundle-protocols';
+import { loadTrustStore } from './cli/firmware-files';
 import { FileBackedFleetConnection } from '../adapters/fleet/fleet-connection';
+import { openLocalKeyVault } from '../adapters/key-vault/local-key-vault-setup';
+import type { KeyVault } from '../core/ports/key-vault';
+import { hostIdentityPorts } from './certificate-issuers-identity-ports';
+import { stationProvisionPorts } from './cli/recipe-station-ports';
+import { stationRetirementPorts } from './station-retirement-ports';
 import { createPinoLogger } from '../adapters/pino-logger';
 import { NodeDatagramNetwork } from '../adapters/udp/node-datagram-network';
 import { discoverOverMdns } from '../core/discovery/mdns-discovery';
 import { NetworkSightingProber } from '../core/discovery/network-sighting-prober';
-import { createCore, type Core } from '../core/create-core';
+import { createCore, type Core, type CorePorts } from '../core/create-core';
+import { hostRecipeFolders } from '../core/config/recipe-catalog';
+import { JsonFileLineSettingsStore } from '../core/line/line-settings';
 import type { CoreEventListener, Disposable } from '../core/event-bus';
 import { systemClock, type Clock } from '../core/ports/clock';
 import type { Logger } from '../core/ports/logger';
@@ -22,6 +33,9 @@ import { createDispatcher, type Dispatcher } from './dispatcher';
 import { startDriveDiscovery } from './start-drive-discovery';
 import { startSerialDiscovery } from './start-serial-discovery';
 import { startUsbDiscovery } from './start-usb-discovery';
+
+/** The example recipes shipped in resources/recipes, listed after the station's own (recipes:list). */
+const SHIPPED_RECIPES_FOLDER = fileURLToPath(new URL('../../resources/recipes', import.meta.url));
 
 export interface StationRuntimeOptions {
   /** Where the ledger and station state live (resolve it with `resolveDataDir`). */
@@ -62,6 +76,16 @@ export interface StationRuntimeOptions {
   watchSystemMounts?: boolean;
   /** How often the core's housekeeping runs (events from other processes, lost devices); default 250 ms. */
   tickMs?: number;
+  /**
+   * What seals the station's secrets (its TLS key, a sealed offline CA key). The desktop app passes its
+   * OS-keystore vault; default: the local vault of plain Node (main/adapters/key-vault).
+   */
+  keyVault?: KeyVault;
+  /**
+   * How flash processes are started; default a Node child (`child_process.fork`). The packaged Electron
+   * app passes a utility-process spawner (main/app/utility-flash-process.ts): its fuses forbid a fork.
+   */
+  spawnFlashProcess?: SpawnFlashProcess;
 }
 
 /** The core wired to real adapters, as both hosts (Electron IPC and the WebSocket station) use it. */
@@ -81,11 +105,17 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
     : createPinoLogger({ destination: join(options.dataDir, 'logs', `${options.host}.log`) });
   const { logger } = log;
   const store = SqliteLedgerStore.open(ledgerPath(options.dataDir));
-  const fleet = new FileBackedFleetConnection(options.dataDir, store.stationId);
+  const keyVault = options.keyVault ?? openLocalKeyVault({ dataDir: options.dataDir });
+  const fleet = new FileBackedFleetConnection(options.dataDir, store.stationId, keyVault);
   // One flash process per job (main/host/flash-process), so a stuck port never blocks the station.
-  const flashExecutor = new ProcessFlashExecutor({ logger: logger.child({ area: 'flash' }) });
+  const flashExecutor = new ProcessFlashExecutor({ logger: logger.child({ area: 'flash' }), ...(options.spawnFlashProcess === undefined ? {} : { spawnFlashProcess: options.spawnFlashProcess }) });
+  const identityPorts = hostIdentityPorts({ registry: () => core.registry, fleet, vault: keyVault, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   const core = createCore(
-    { ledgerStore: store, clock: options.clock ?? systemClock, logger, fleet, catalogCache: new CatalogCacheFile(options.dataDir, logger), flashExecutor },
+    { ledgerStore: store, clock: options.clock ?? systemClock, logger, fleet, catalogCache: new CatalogCacheFile(options.dataDir, logger), flashExecutor, jobs: { bundleProtocols: readBundleProtocols }, firmwareTrustStore: () => loadTrustStore(undefined).store, ...factoryLine(options),
+      identity: identityPorts,
+      recipeFolders: hostRecipeFolders(process.env['FIELDLINE_RECIPES'], delimiter, SHIPPED_RECIPES_FOLDER),
+      retirement: stationRetirementPorts({ identity: identityPorts, dataDir: options.dataDir, vault: keyVault }),
+      provisioning: stationProvisionPorts({ identity: identityPorts, ledger: () => ({ append: core.append, listEvents: (query) => core.ledger.listEvents(query) }), trustStore: () => loadTrustStore(undefined) }) },
     { host: options.host, version: options.version ?? readAppVersion(), dataDir: options.dataDir, platform: process.platform },
   );
   let serial: { stop: () => Promise<void> } | null = null;
@@ -119,6 +149,8 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
     }
   }, options.tickMs ?? 250);
   poll.unref();
+  // The UI hosts page through the device index; a one-shot CLI command never asks for a page.
+  if (options.host !== 'cli') core.devices.warm();
   core.start();
   logger.info({ dataDir: options.dataDir, stationId: core.info.stationId, host: options.host }, 'station runtime opened');
   return Promise.resolve({
@@ -162,4 +194,10 @@ function ensureDataDir(dataDir: string): void {
   } catch (error: unknown) {
     throw new AppError('DATA_DIR_UNUSABLE', `cannot create the data folder ${dataDir}`, { cause: error, details: { dataDir } });
   }
+}
+
+/** Factory station mode runs in the station and the desktop app, never in a CLI command (main/core/line). */
+function factoryLine(options: StationRuntimeOptions): Pick<CorePorts, 'line'> {
+  if (options.host === 'cli') return {};
+  return { line: { settings: new JsonFileLineSettingsStore(join(options.dataDir, 'line.json')) } };
 }

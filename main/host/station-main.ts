@@ -1,14 +1,26 @@
 import { Command, CommanderError } from 'commander';
-import { presentError, toAppError } from '../../shared/errors';
+import { AppError, presentError, toAppError } from '../../shared/errors';
 import { resolveDataDir } from './data-dir';
 import { openStationRuntime } from './runtime';
 import { startStationServer } from './station-server';
+import { startEventLoopReport } from './event-loop-report';
+import { renderLineMetrics } from '../core/line/line-metrics';
+import type { UsbBus } from '../core/ports/usb-bus';
+
+/** What a caller in the same process may hand the station instead of the real adapters. */
+export interface StationInjections {
+  /**
+   * The USB bus to watch instead of libusb: the device lab's in-memory VirtualUsbBus for the browser
+   * journeys (e2e/support/lab-station-main.ts). The station never closes a bus it was given.
+   */
+  usbBus?: UsbBus;
+}
 
 /**
  * `npm run station`: opens the core on the data folder, serves the renderer and the contract on
  * 127.0.0.1, prints one line with the URL (carrying this run's token), and stops on SIGINT/SIGTERM.
  */
-export async function runStation(argv: string[]): Promise<number> {
+export async function runStation(argv: string[], injected: StationInjections = {}): Promise<number> {
   const program = new Command('station')
     .option('--port <number>', 'TCP port on 127.0.0.1 (0 picks a free one)', '4310')
     .option('--data-dir <path>', 'data folder (default: $FIELDLINE_DATA_DIR or $XDG_DATA_HOME/fieldline)')
@@ -46,10 +58,19 @@ export async function runStation(argv: string[]): Promise<number> {
       enableSerialDiscovery: options.serial,
       enableUsbDiscovery: options.usb,
       enableDriveDiscovery: options.drives,
+      ...(injected.usbBus === undefined ? {} : { usbBus: injected.usbBus }),
     });
-    const server = await startStationServer({ endpoint: runtime, logger: runtime.logger, port });
+    const server = await startStationServer({
+      endpoint: runtime,
+      logger: runtime.logger,
+      port,
+      metrics: () => renderLineMetrics(runtime.core.line.snapshot()),
+      ...metricsPortFromEnv(),
+    });
+    const eventLoop = startEventLoopReport(process.env, (line) => process.stderr.write(line));
     process.stdout.write(`Fieldline station: ${server.url}\n`);
     await waitForStopSignal();
+    eventLoop.finish();
     await server.close();
     await runtime.close();
     return 0;
@@ -71,4 +92,15 @@ function waitForStopSignal(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** `FIELDLINE_METRICS_PORT`: a second loopback port that serves only `/metrics` (see the README). */
+function metricsPortFromEnv(): { metricsPort?: number } {
+  const text = process.env.FIELDLINE_METRICS_PORT;
+  if (text === undefined || text === '') return {};
+  const metricsPort = Number(text);
+  if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65_535) {
+    throw new AppError('INVALID_INPUT', `FIELDLINE_METRICS_PORT must be a port number from 0 to 65535, not "${text}"`);
+  }
+  return { metricsPort };
 }

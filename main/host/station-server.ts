@@ -19,6 +19,13 @@ export interface StationServerOptions {
   rendererDir?: string;
   /** Fixed token for tests; a random one per run otherwise. */
   token?: string;
+  /**
+   * Prometheus text for `GET /metrics` (main/core/line/line-metrics.ts). Served without the token:
+   * scrapers cannot carry this run's random token, and the counters reveal no secret. Still loopback only.
+   */
+  metrics?: () => string;
+  /** Also serve `/metrics` (and only that) on this loopback port, for a scraper config that outlives restarts; 0 picks one. */
+  metricsPort?: number;
 }
 
 export interface StationServer {
@@ -26,6 +33,8 @@ export interface StationServer {
   readonly url: string;
   readonly port: number;
   readonly token: string;
+  /** The separate metrics port, when `metricsPort` was given. */
+  readonly metricsPort: number | null;
   close(): Promise<void>;
 }
 
@@ -42,7 +51,10 @@ export async function startStationServer(options: StationServerOptions): Promise
   const token = options.token ?? createAccessToken();
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
-  const http = createServer((request, response) => void serveStatic(request, response, rendererDir));
+  const http = createServer((request, response) => {
+    if (options.metrics !== undefined && isMetricsRequest(request)) return serveMetrics(response, options.metrics);
+    void serveStatic(request, response, rendererDir);
+  });
   let port = 0;
 
   http.on('upgrade', (request, socket, head) => {
@@ -62,12 +74,51 @@ export async function startStationServer(options: StationServerOptions): Promise
     http.listen(options.port, BIND_ADDRESS, () => resolve());
   });
   port = (http.address() as AddressInfo).port;
+  const metricsServer =
+    options.metrics !== undefined && options.metricsPort !== undefined ? await startMetricsServer(options.metricsPort, options.metrics) : null;
   return {
     url: `http://${BIND_ADDRESS}:${port}/?${STATION_TOKEN_PARAM}=${token}`,
     port,
     token,
-    close: () => closeAll(http, sockets),
+    metricsPort: metricsServer === null ? null : (metricsServer.address() as AddressInfo).port,
+    close: async () => {
+      if (metricsServer !== null) {
+        metricsServer.closeAllConnections();
+        await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      }
+      await closeAll(http, sockets);
+    },
   };
+}
+
+function isMetricsRequest(request: IncomingMessage): boolean {
+  return request.method === 'GET' && new URL(request.url ?? '/', `http://${BIND_ADDRESS}`).pathname === '/metrics';
+}
+
+function serveMetrics(response: ServerResponse, metrics: () => string): void {
+  let body: string;
+  try {
+    body = metrics();
+  } catch {
+    response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end('metrics unavailable\n');
+    return;
+  }
+  response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(body);
+}
+
+async function startMetricsServer(port: number, metrics: () => string): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (isMetricsRequest(request)) return serveMetrics(response, metrics);
+    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end('Not found\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, BIND_ADDRESS, () => resolve());
+  });
+  return server;
 }
 
 function checkUpgrade(request: IncomingMessage, token: string, port: number): { status: string; reason: string } | null {

@@ -2,7 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { BridgeProvider, type StationBridge } from '../bridge';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 interface AppProvidersProps {
   bridge: StationBridge;
@@ -14,7 +14,7 @@ interface AppProvidersProps {
 /** Everything a view needs around it; shared by main.tsx and the component tests. */
 export function AppProviders({ bridge, children, env = 'default' }: AppProvidersProps) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto" env={env}>
       <ErrorBoundary>
         <BridgeProvider bridge={bridge}>{children}</BridgeProvider>
       </ErrorBoundary>

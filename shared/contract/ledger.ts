@@ -40,7 +40,7 @@ export const ledgerListEvents = defineCommand({
       before: z.number().int().positive().optional(),
       deviceId: z.string().max(200).optional(),
       type: z.string().max(64).optional(),
-      /** Case-insensitive text anywhere in the event: device id, type, actor or payload (a serial, a hash). */
+      /** Case-insensitive text anywhere in the event (device id, type, actor, payload) or in its device's serial. */
       text: z.string().max(200).optional(),
     })
     .strict(),

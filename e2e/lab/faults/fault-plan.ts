@@ -67,6 +67,22 @@ export const faultPlanSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Firmware that "forgets" one item when it is wiped (zeroize, settings delete, storage erase): the
+     * installed certificate, one setting (runtime and saved) or one file survives. Wipe verification
+     * must catch it (main/core/retirement).
+     */
+    forgetOnWipe: z
+      .object({
+        certificate: z.boolean().optional(),
+        setting: z.string().min(1).optional(),
+        file: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((rule) => rule.certificate === true || rule.setting !== undefined || rule.file !== undefined, {
+        message: 'name the item to forget: certificate, setting or file',
+      })
+      .optional(),
   })
   .strict();
 

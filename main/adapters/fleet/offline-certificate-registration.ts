@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AppError, describeZodError } from '../../../shared/errors';
-import { postJson } from './https-json';
-import type { StationCredentials } from './station-credentials';
+import { postJson, type TlsIdentity } from './https-json';
 
 const registrationSchema = z.object({
   registered: z.number().int().nonnegative(),
@@ -20,7 +19,7 @@ const MAX_PER_REQUEST = 100;
  * answer is counted as duplicates.
  */
 export async function registerOfflineCertificates(
-  credentials: StationCredentials,
+  credentials: { serverUrl: string; tls: TlsIdentity } | { serverUrl: string; caPem: string; certificatePem: string; keyPem: string },
   certificatePems: readonly string[],
   signal: AbortSignal,
 ): Promise<OfflineRegistration> {
@@ -29,7 +28,9 @@ export async function registerOfflineCertificates(
     const answer = await postJson(
       new URL('/certificates/offline', credentials.serverUrl),
       { certificates: certificatePems.slice(start, start + MAX_PER_REQUEST) },
-      { caPem: credentials.caPem, certificatePem: credentials.certificatePem, keyPem: credentials.keyPem },
+      'tls' in credentials
+        ? credentials.tls
+        : { caPem: credentials.caPem, certificatePem: credentials.certificatePem, keyPem: credentials.keyPem },
       { timeoutMs: 30_000, signal },
     );
     const parsed = registrationSchema.safeParse(answer);

@@ -68,6 +68,12 @@ describe('SqliteLedgerStore', () => {
     expect(found('%')).toEqual(['carol']);
     expect(found('nothing like it')).toEqual([]);
     expect(store.listEvents({ limit: 10, text: 'dev-', type: 'device.discovered' })).toHaveLength(1);
+    // The serial the projection knows for dev-1 also finds its events that carry only the id.
+    ledger.append({ actor: 'alice', deviceId: 'dev-1', type: 'config.applied', payload: { recipe: 'r' } });
+    expect(store.listEvents({ limit: 10, text: 'sn-00a7' }).map((event) => event.type)).toEqual([
+      'config.applied',
+      'device.discovered',
+    ]);
     store.close();
   });
 

@@ -90,11 +90,13 @@ export class SqliteLedgerStore implements LedgerStore {
     filter('type = ?', query.type);
     if (query.text !== undefined && query.text !== '') {
       // A scan of the payload text: fine for a station's ledger, and exact (LIKE's wildcards escaped).
+      // A serial also finds the device's events that name it only by id (config.applied, job.*).
       const pattern = `%${query.text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
       clauses.push(
-        "(device_id LIKE ? ESCAPE '\\' OR type LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\' OR payload LIKE ? ESCAPE '\\')",
+        "(device_id LIKE ? ESCAPE '\\' OR type LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\' OR payload LIKE ? ESCAPE '\\'" +
+          " OR device_id IN (SELECT id FROM devices WHERE serial LIKE ? ESCAPE '\\'))",
       );
-      params.push(pattern, pattern, pattern, pattern);
+      params.push(pattern, pattern, pattern, pattern, pattern);
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     return this.#db

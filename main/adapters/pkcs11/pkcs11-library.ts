@@ -27,11 +27,6 @@ const loaded = new Map<string, { library: Pkcs11Library; users: number }>();
 
 /** Loads `pkcs11js` (native, lazily: machines without tokens never load it) and the vendor module. */
 export async function acquirePkcs11Library(modulePath: string): Promise<Pkcs11Library> {
-  const existing = loaded.get(modulePath);
-  if (existing !== undefined) {
-    existing.users += 1;
-    return existing.library;
-  }
   let module: Pkcs11Module;
   try {
     const imported = (await import('pkcs11js')) as Pkcs11Module & { default?: Pkcs11Module };
@@ -40,6 +35,13 @@ export async function acquirePkcs11Library(modulePath: string): Promise<Pkcs11Li
     throw new AppError('PKCS11_UNAVAILABLE', `the pkcs11js binding cannot be loaded: ${describe(error)}`, {
       cause: error,
     });
+  }
+  // Looked up after the only await, so callers acquiring at the same time (a factory line enrolling
+  // several devices) share one library instead of each initializing and finalizing its own.
+  const existing = loaded.get(modulePath);
+  if (existing !== undefined) {
+    existing.users += 1;
+    return existing.library;
   }
   const pkcs11 = new module.PKCS11();
   try {

@@ -3,16 +3,19 @@
  * build machines, and the module throws when imported without it. Tests install it with
  *   vi.mock('electron', () => import('./testing/electron-stand-in'));
  * and then run the real configuration code against it. It does nothing but record what that code
- * asked for (window options, handlers, hooks, exposed APIs) so the tests can assert on it and call it.
+ * asked for (window options, handlers, hooks, exposed APIs) so the tests can assert on it and call it;
+ * only `utilityProcess.fork` also does the work, in a real Node child (utility-process-stand-in.ts).
  */
 import { EventEmitter } from 'node:events';
 import type {
   BrowserWindowConstructorOptions,
   CustomScheme,
+  ForkOptions,
   MenuItemConstructorOptions,
   Session,
 } from 'electron';
 import { vi } from 'vitest';
+import { nodeUtilityProcess } from './utility-process-stand-in';
 
 type AnyFunction = (...args: never[]) => unknown;
 type PermissionRequestHandler = Parameters<Session['setPermissionRequestHandler']>[0];
@@ -47,6 +50,8 @@ export class FakeWebContents extends EventEmitter {
   readonly sent: { channel: string; args: unknown[] }[] = [];
   windowOpenHandler: WindowOpenHandler | undefined;
   isDestroyedNow = false;
+  /** Main-process navigations of this page (the menu's views); records only. */
+  readonly loadURL = vi.fn((_url: string) => Promise.resolve());
 
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler;
@@ -69,9 +74,19 @@ export class BrowserWindow extends EventEmitter {
   readonly show = vi.fn();
   readonly focus = vi.fn();
   readonly restore = vi.fn();
+  /** Where the window is (un-maximized), as setBounds left it; starts at the constructor's size. */
+  bounds: { x: number; y: number; width: number; height: number };
+  isMaximizedNow = false;
+  readonly setBounds = vi.fn((bounds: { x: number; y: number; width: number; height: number }) => {
+    this.bounds = { ...bounds };
+  });
+  readonly maximize = vi.fn(() => {
+    this.isMaximizedNow = true;
+  });
 
   constructor(readonly options: BrowserWindowConstructorOptions) {
     super();
+    this.bounds = { x: 0, y: 0, width: options.width ?? 800, height: options.height ?? 600 };
     recorded.windows.push(this);
     // As in Electron, a new window's webContents is announced to the app.
     app.emit('web-contents-created', {}, this.webContents);
@@ -87,6 +102,14 @@ export class BrowserWindow extends EventEmitter {
 
   isMinimized(): boolean {
     return false;
+  }
+
+  isMaximized(): boolean {
+    return this.isMaximizedNow;
+  }
+
+  getNormalBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.bounds };
   }
 }
 
@@ -115,10 +138,31 @@ export class FakeSession {
   }
 }
 
+type Rect = { x: number; y: number; width: number; height: number };
+
 /** How the stand-in answers, where a test needs Electron to fail. */
 export const behaviour = {
   /** When set, `BrowserWindow.loadURL` rejects with it (as Electron does when a load fails). */
   loadUrlError: undefined as Error | undefined,
+  /** The displays' work areas, for `screen.getDisplayMatching`; default one 1920×1040 display. */
+  workAreas: [{ x: 0, y: 0, width: 1920, height: 1040 }] as Rect[],
+  /** What `dialog.showOpenDialog` answers. */
+  openDialogPaths: [] as string[],
+};
+
+function overlap(a: Rect, b: Rect): number {
+  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return Math.max(0, width) * Math.max(0, height);
+}
+
+/** As Electron: the display that overlaps the rectangle most, else the first (the primary). */
+export const screen = {
+  getDisplayMatching: vi.fn((rect: Rect) => {
+    const areas = behaviour.workAreas;
+    const best = areas.reduce((found, area) => (overlap(rect, area) > overlap(rect, found) ? area : found), areas[0]!);
+    return { workArea: best, bounds: best };
+  }),
 };
 
 /** Everything the code under test asked Electron for, since the last `resetElectronStandIn()`. */
@@ -167,7 +211,10 @@ export const contextBridge = {
 
 export const session = { defaultSession: new FakeSession() };
 
-export const shell = { openExternal: vi.fn((_url: string) => Promise.resolve()) };
+export const shell = {
+  openExternal: vi.fn((_url: string) => Promise.resolve()),
+  openPath: vi.fn((_path: string) => Promise.resolve('')),
+};
 
 export const protocol = {
   registerSchemesAsPrivileged: vi.fn((schemes: CustomScheme[]) => {
@@ -186,7 +233,33 @@ export const Menu = {
   setApplicationMenu: vi.fn(),
 };
 
-export const dialog = { showErrorBox: vi.fn() };
+export const dialog = {
+  showErrorBox: vi.fn(),
+  showOpenDialog: vi.fn((..._args: unknown[]) =>
+    Promise.resolve({ canceled: behaviour.openDialogPaths.length === 0, filePaths: [...behaviour.openDialogPaths] }),
+  ),
+};
+
+/**
+ * Records each fork and really runs the module in a Node child with a `process.parentPort`
+ * (utility-process-stand-in.ts); a test that forks ends the child it started.
+ */
+export const utilityProcess = {
+  fork: vi.fn((modulePath: string, args?: string[], options?: ForkOptions) =>
+    nodeUtilityProcess.fork(modulePath, args, options),
+  ),
+};
+
+/**
+ * The OS keystore, as Electron's safeStorage presents it: a reversible stand-in (the "OS" holds a
+ * fixed XOR key) reporting the Linux keyring backend, so the vault the shell builds accepts it.
+ */
+export const safeStorage = {
+  isEncryptionAvailable: vi.fn(() => true),
+  getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
+  encryptString: vi.fn((text: string) => Buffer.from(text, 'utf8').map((byte) => byte ^ 0x5a)),
+  decryptString: vi.fn((sealed: Buffer) => Buffer.from(sealed.map((byte) => byte ^ 0x5a)).toString('utf8')),
+};
 
 class FakeApp extends EventEmitter {
   isPackaged = false;
@@ -213,6 +286,8 @@ export function resetElectronStandIn(): void {
   app.removeAllListeners();
   app.isPackaged = false;
   behaviour.loadUrlError = undefined;
+  behaviour.workAreas = [{ x: 0, y: 0, width: 1920, height: 1040 }];
+  behaviour.openDialogPaths = [];
   vi.clearAllMocks();
 }
 

@@ -11,6 +11,8 @@ import Module from 'node:module';
 const [mainBundle = '', dataDir = ''] = process.argv.slice(2);
 const ipcHandlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
 const events: string[] = [];
+/** Prints the outcome and ends; set once the quit has been asked for. */
+let report: (() => void) | undefined;
 
 class FakeApp extends EventEmitter {
   isPackaged = false;
@@ -18,7 +20,11 @@ class FakeApp extends EventEmitter {
   getVersion = (): string => '0.0.0-harness';
   requestSingleInstanceLock = (): boolean => true;
   whenReady = (): Promise<void> => Promise.resolve();
-  quit = (): void => void events.push('quit');
+  quit = (): void => {
+    events.push('quit');
+    // A little longer, to see anything the app would still do after quitting.
+    setTimeout(() => report?.(), 100);
+  };
   exit = (code: number): void => void events.push(`exit ${code}`);
 }
 const app = new FakeApp();
@@ -45,6 +51,16 @@ class FakeBrowserWindow extends EventEmitter {
   isDestroyed(): boolean {
     return false;
   }
+
+  // Restoring and remembering the window's size and place (window-state.ts).
+  setBounds(): void {}
+  maximize(): void {}
+  isMaximized(): boolean {
+    return false;
+  }
+  getNormalBounds(): { x: number; y: number; width: number; height: number } {
+    return { x: 0, y: 0, width: 1280, height: 820 };
+  }
 }
 
 const fakeElectron = {
@@ -66,7 +82,20 @@ const fakeElectron = {
   protocol: { registerSchemesAsPrivileged: () => undefined, handle: () => undefined },
   Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: () => undefined },
   dialog: { showErrorBox: (title: string, text: string) => void events.push(`dialog ${title}: ${text}`) },
-  shell: { openExternal: () => Promise.resolve() },
+  shell: { openExternal: () => Promise.resolve(), openPath: () => Promise.resolve('') },
+  screen: { getDisplayMatching: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }) },
+  // A reversible stand-in for the OS keystore (the station seals its secrets with it).
+  safeStorage: {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => 'gnome_libsecret',
+    encryptString: (text: string) => Buffer.from(text, 'utf8').map((byte) => byte ^ 0x5a),
+    decryptString: (sealed: Buffer) => Buffer.from(sealed.map((byte) => byte ^ 0x5a)).toString('utf8'),
+  },
+  utilityProcess: {
+    fork: () => {
+      throw new Error('the boot test starts no flash job');
+    },
+  },
 };
 
 async function exercise(window: FakeBrowserWindow): Promise<void> {
@@ -79,11 +108,14 @@ async function exercise(window: FakeBrowserWindow): Promise<void> {
   const appInfo = await invoke?.(fromWindow, 'app:info', undefined);
   const foreign = await invoke?.(fromElsewhere, 'app:info', undefined);
   let isQuitHeld = false;
-  app.emit('will-quit', { preventDefault: () => (isQuitHeld = true) });
-  setTimeout(() => {
+  report = () => {
     process.stdout.write(`${JSON.stringify({ events, appInfo, foreign, isQuitHeld })}\n`);
     process.exit(0);
-  }, 200);
+  };
+  app.emit('will-quit', { preventDefault: () => (isQuitHeld = true) });
+  // The quit waits for the runtime to close, which takes longer on a busy machine; report anyway
+  // (without 'quit', failing the test) if it never comes.
+  setTimeout(() => report?.(), 10_000);
 }
 
 type ModuleLoad = (request: string, ...rest: unknown[]) => unknown;

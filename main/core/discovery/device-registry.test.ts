@@ -24,6 +24,19 @@ describe('DeviceRegistry', () => {
     expect(devices[0]?.sightings.map((s) => s.transport).sort()).toEqual(['network', 'serial', 'usb']);
   });
 
+  it('takes over the version a verified flash installed, on every transport, and announces it', () => {
+    const { registry, changes } = setup();
+    const id = registry.report({ transport: 'serial', address: '/dev/ttyACM0', identifiers: { hardwareId: 'a1' }, firmwareVersion: '1.0.0' })!;
+    registry.report({ transport: 'network', address: 'h:1', identifiers: { hardwareId: 'a1' }, firmwareVersion: '1.0.0' });
+    changes.length = 0;
+    registry.firmwareChanged(id, '2.1.0');
+    expect(registry.get(id)?.firmwareVersion).toBe('2.1.0');
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.upserted[0]).toMatchObject({ id, firmwareVersion: '2.1.0' });
+    registry.firmwareChanged('hwid:UNKNOWN', '9.9.9');
+    expect(changes).toHaveLength(1);
+  });
+
   it('keeps the identity when the device re-enumerates on another port', () => {
     const { registry, clock } = setup();
     const first = registry.report({ transport: 'usb', address: '1-4', identifiers: { serial: 'SN9' }, protocol: 'dfu' });

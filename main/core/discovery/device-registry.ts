@@ -79,6 +79,20 @@ export class DeviceRegistry {
     this.#announce(touched);
   }
 
+  /**
+   * A verified flash changed what the device runs. A serial port that stays open through the reset is
+   * not probed again, so without this its sighting would keep showing the old version.
+   */
+  firmwareChanged(deviceId: string, firmwareVersion: string): void {
+    let isTouched = false;
+    for (const state of this.#sightings.values()) {
+      if (state.deviceId !== deviceId) continue;
+      state.report = { ...state.report, firmwareVersion };
+      isTouched = true;
+    }
+    if (isTouched) this.#announce(new Set([deviceId]));
+  }
+
   list(): LiveDevice[] {
     const ids = new Set([...this.#sightings.values()].map((state) => state.deviceId).filter((id): id is string => id !== null));
     return [...ids].map((id) => this.#build(id)).filter((device): device is LiveDevice => device !== null);

@@ -1,8 +1,8 @@
 import type { JobStep, JsonValue } from '../../../shared/contract';
 import type { SmpFlashEvidence } from '../drivers/smp/smp-flasher';
-import type { SmpEndpoint } from '../drivers/smp/smp-flasher-link';
 import type { RevertReason, SmpFlashMemory } from '../drivers/smp/smp-flasher-plan';
 import type { TrustStore } from '../firmware';
+import type { FlashEndpoint } from './flash-endpoint';
 
 /**
  * One flash of one device, as the job service hands it to an executor. Plain data (it crosses into a
@@ -12,19 +12,20 @@ import type { TrustStore } from '../firmware';
 export interface FlashTask {
   jobId: string;
   deviceId: string;
-  endpoint: SmpEndpoint;
+  /** Where the device is; its kind picks the protocol (SMP serial/UDP, USB DFU, UF2 drive). */
+  endpoint: FlashEndpoint;
   /** Lower-case hex hardware id the device must report; null to accept the device at the endpoint. */
   expectedHardwareId: string | null;
   bundlePath: string;
   /** Trust store file; null for the executor's default. */
   trustStorePath: string | null;
-  /** The device's hardware revision (the identity group does not report one). */
+  /** The device's hardware revision when the device cannot tell it (SMP identity, DFU and UF2 do not). */
   hardwareRevision: string;
   /** The highest security counter the ledger recorded for this device. */
   ledgerSecurityCounter: number | null;
   /** The station's clock for the bundle's expiry check, ISO 8601. */
   nowIso: string;
-  /** What earlier attempts of this job checkpointed (resume after a crash). */
+  /** What earlier attempts of this job checkpointed (resume after a crash; SMP only). */
   memory: SmpFlashMemory;
 }
 
@@ -39,11 +40,11 @@ export interface FlashTaskHooks {
   /** Durably records a step; the task waits for it (write-ahead before resets). */
   checkpoint(step: JobStep, evidence: StepEvidence): Promise<void>;
   /** Where discovery sees the device now, on any transport. */
-  locate(): Promise<SmpEndpoint[]>;
+  locate(): Promise<FlashEndpoint[]>;
   signal: AbortSignal;
 }
 
-/** What the device said it is, read over SMP before anything was written. */
+/** What the device said it is, read over its protocol before anything was written. */
 export interface FlashedDevice {
   hardwareId: string | null;
   serial: string | null;
@@ -61,8 +62,44 @@ export interface FlashedBundle {
   isDevelopmentSigned: boolean;
 }
 
+/**
+ * What the device showed after the flash. `verifiedHash` is read back from the device itself (SMP image
+ * state of the running, confirmed image; DFU UPLOAD; UF2 CURRENT.UF2) and must equal `imageHash`, or
+ * nothing is recorded as flashed (job-recorder.ts).
+ */
+export interface FlashEvidenceCore {
+  imageHash: string;
+  verifiedHash: string | null;
+}
+
+/** DFU evidence: the payload's SHA-256 and the SHA-256 of what UPLOAD read back (protocols.md §3). */
+export interface DfuFlashEvidence extends FlashEvidenceCore {
+  protocol: 'dfu';
+  verification: 'verified-by-upload';
+  imageBytes: number;
+  blockCount: number;
+  transferSizeBytes: number;
+  /** VID:PID of the device in DFU mode and after it came back in run-time mode. */
+  dfuModeId: string;
+  runtimeId: string | null;
+  transports: string[];
+}
+
+/** UF2 evidence: SHA-256 over the bytes the file writes, and over the same bytes in CURRENT.UF2 (§4). */
+export interface Uf2FlashEvidence extends FlashEvidenceCore {
+  protocol: 'uf2';
+  verification: 'verified-by-current-uf2';
+  familyId: number;
+  addressStart: number;
+  addressEnd: number;
+  blockCount: number;
+  transports: string[];
+}
+
+export type FlashEvidence = SmpFlashEvidence | DfuFlashEvidence | Uf2FlashEvidence;
+
 export type FlashTaskResult =
-  | { kind: 'confirmed'; device: FlashedDevice; bundle: FlashedBundle; evidence: SmpFlashEvidence }
+  | { kind: 'confirmed'; device: FlashedDevice; bundle: FlashedBundle; evidence: FlashEvidence }
   | {
       kind: 'reverted';
       reason: RevertReason;

@@ -1,8 +1,8 @@
 import type { JsonValue } from '../../../shared/contract';
-import type { SmpEndpoint } from '../drivers/smp/smp-flasher-link';
 import { FRESH_FLASH_MEMORY, type SmpFlashMemory } from '../drivers/smp/smp-flasher-plan';
 import type { AppendRequest } from '../ledger/ledger-service';
 import type { EventQuery, StoredEvent } from '../ports/ledger-store';
+import { readFlashEndpoint, type FlashEndpoint } from './flash-endpoint';
 
 /** The ledger events of a job. Exactly one of the terminal types ends each job. */
 export const JobEvent = {
@@ -31,7 +31,7 @@ export interface JobStartedPayload {
   jobId: string;
   kind: 'flash';
   address: string;
-  endpoint: SmpEndpoint;
+  endpoint: FlashEndpoint;
   expectedHardwareId: string | null;
   bundlePath: string;
   trustStorePath: string | null;
@@ -123,9 +123,9 @@ function memoryFrom(steps: readonly StepRecord[]): SmpFlashMemory {
 }
 
 function readStartedPayload(payload: JsonValue): JobStartedPayload | null {
-  const endpoint = field(payload, 'endpoint');
+  const endpoint = readFlashEndpoint(field(payload, 'endpoint'));
   const strings = ['jobId', 'address', 'bundlePath', 'hardwareRevision'].map((key) => field(payload, key));
-  if (strings.some((value) => typeof value !== 'string') || !isEndpoint(endpoint)) return null;
+  if (strings.some((value) => typeof value !== 'string') || endpoint === null) return null;
   const expected = field(payload, 'expectedHardwareId');
   const trustStorePath = field(payload, 'trustStorePath');
   const ownerPid = field(payload, 'ownerPid');
@@ -140,12 +140,6 @@ function readStartedPayload(payload: JsonValue): JobStartedPayload | null {
     hardwareRevision: strings[3] as string,
     ownerPid: typeof ownerPid === 'number' ? ownerPid : -1,
   };
-}
-
-function isEndpoint(value: JsonValue | undefined): value is SmpEndpoint & { [key: string]: JsonValue } {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  if (value.kind === 'serial') return typeof value.path === 'string' && typeof value.baudRate === 'number';
-  return value.kind === 'udp' && typeof value.address === 'string' && typeof value.port === 'number';
 }
 
 export function jobIdOf(payload: JsonValue): string | null {

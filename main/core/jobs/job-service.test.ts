@@ -409,4 +409,45 @@ describe('JobService', () => {
     expect(service({ isOwnerAlive: (pid) => pid === 424_242 }).recover({ resume: false })).toEqual([]);
     expect(typesOf('dev-1')).toEqual(['job.started']);
   });
+
+  it('picks the transport the bundle has an image for when a device is seen several ways, and resumes it after a crash', async () => {
+    const locator = {
+      locate: () => ({
+        endpoints: [ENDPOINT, { kind: 'usb-dfu', serialNumber: 'FL-9' } as const],
+        hardwareId: null,
+      }),
+    };
+    const jobs = service({ locator, bundleProtocols: (path) => (path === '/dfu.fwb' ? ['dfu'] : null) });
+    const dfu = jobs.start({ deviceId: 'dev-9', bundlePath: '/dfu.fwb' });
+    expect(dfu.address).toBe('usb-dfu:FL-9');
+    await executor.until(1);
+    expect(executor.running.get(dfu.id)?.task.endpoint).toEqual({ kind: 'usb-dfu', serialNumber: 'FL-9' });
+    executor.running.get(dfu.id)?.fail(new AppError('TRANSPORT_CLOSED', 'unplugged'));
+    await jobs.whenDone(dfu.id);
+    const unknown = jobs.start({ deviceId: 'dev-9', bundlePath: '/unreadable.fwb' });
+    expect(unknown.address).toBe('serial:/dev/ttyLAB0');
+
+    // A crashed DFU job is read back from job.started with its USB endpoint and resumed there.
+    ledger.append({
+      actor: 'station',
+      deviceId: 'dev-10',
+      type: 'job.started',
+      payload: {
+        jobId: 'j-dfu',
+        kind: 'flash',
+        address: 'usb-dfu:FL-10',
+        endpoint: { kind: 'usb-dfu', serialNumber: 'FL-10' },
+        expectedHardwareId: null,
+        bundlePath: '/dfu.fwb',
+        trustStorePath: null,
+        hardwareRevision: 'A',
+        ownerPid: 424_243,
+      },
+    });
+    const [resumed] = jobs.recover({ resume: true });
+    expect(resumed).toMatchObject({ id: 'j-dfu', address: 'usb-dfu:FL-10' });
+    await executor.until(2);
+    expect(executor.running.get('j-dfu')?.task.endpoint).toEqual({ kind: 'usb-dfu', serialNumber: 'FL-10' });
+    await jobs.stop();
+  });
 });

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { JobProgress, JobStep, JobSummary } from '../../../shared/contract';
 import { AppError, toAppError } from '../../../shared/errors';
-import { describeSmpEndpoint, type SmpEndpoint } from '../drivers/smp/smp-flasher-link';
 import { FRESH_FLASH_MEMORY, type SmpFlashMemory } from '../drivers/smp/smp-flasher-plan';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { DeviceLocator } from './device-locator';
+import {
+  describeFlashEndpoint,
+  protocolOfEndpoint,
+  type FlashEndpoint,
+  type FlashProtocol,
+} from './flash-endpoint';
 import type { FlashExecutor, FlashTask, StepEvidence } from './flash-task';
 import { ProgressBatcher, ProgressTracker } from './job-progress';
 import { jobErrorOf, JobRecorder, type JobEnding } from './job-recorder';
@@ -38,14 +43,20 @@ export interface JobServiceOptions {
    * counts this process as alive: a job this process started belongs to the service that started it).
    */
   isOwnerAlive?: (pid: number) => boolean;
+  /**
+   * The protocols a bundle's images are for, read from its manifest without verifying it (that happens
+   * in the task, before any byte is written); null when it cannot be read. Only used to choose among the
+   * transports of a device seen several ways (an SMP device whose bootloader is also on USB DFU).
+   */
+  bundleProtocols?: (bundlePath: string) => readonly FlashProtocol[] | null;
 }
 
 export interface StartJobRequest {
   deviceId: string;
   bundlePath: string;
   hardwareRevision?: string;
-  /** Where to reach the device; default: where discovery sees it now. */
-  endpoint?: SmpEndpoint;
+  /** Where to reach the device (its kind picks the protocol); default: where discovery sees it now. */
+  endpoint?: FlashEndpoint;
   trustStorePath?: string | null;
 }
 
@@ -98,17 +109,17 @@ export class JobService {
   start(request: StartJobRequest): JobSummary {
     const executor = this.#requireExecutor();
     const located = this.#options.locator.locate(request.deviceId);
-    const endpoint = request.endpoint ?? located.endpoints[0];
+    const endpoint = request.endpoint ?? this.#chooseEndpoint(located.endpoints, request.bundlePath);
     if (endpoint === undefined) {
       throw new AppError(
         'NOT_FOUND',
-        `Device ${request.deviceId} is not seen on any serial port or network address`,
+        `Device ${request.deviceId} is not seen on any serial port, network address, USB bus or UF2 drive`,
         {
           details: { deviceId: request.deviceId },
         },
       );
     }
-    const address = describeSmpEndpoint(endpoint);
+    const address = describeFlashEndpoint(endpoint);
     this.#refuseBusy(request.deviceId, address);
     const payload: JobStartedPayload = {
       jobId: randomUUID(),
@@ -276,6 +287,14 @@ export class JobService {
     record.summary = { ...next, updatedAt: this.#nowIso() };
     record.progress.step(record.summary.step);
     this.#options.onChanged({ ...record.summary });
+  }
+
+  /** The first endpoint whose protocol the bundle has an image for; the first one when that is unknown. */
+  #chooseEndpoint(endpoints: readonly FlashEndpoint[], bundlePath: string): FlashEndpoint | undefined {
+    const protocols = new Set(endpoints.map(protocolOfEndpoint));
+    if (protocols.size < 2 || this.#options.bundleProtocols === undefined) return endpoints[0];
+    const wanted = this.#options.bundleProtocols(bundlePath) ?? [];
+    return endpoints.find((endpoint) => wanted.includes(protocolOfEndpoint(endpoint))) ?? endpoints[0];
   }
 
   #refuseBusy(deviceId: string, address: string): void {

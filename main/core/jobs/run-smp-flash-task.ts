@@ -1,12 +1,14 @@
-import { AppError, toAppError } from '../../../shared/errors';
+import { AppError } from '../../../shared/errors';
 import { readImageState } from '../drivers/smp/image-commands';
 import { readOsInfo } from '../drivers/smp/os-commands';
 import { SmpFlasher, type SmpFlashTarget } from '../drivers/smp/smp-flasher';
-import { describeSmpEndpoint, type SmpLinkPorts } from '../drivers/smp/smp-flasher-link';
+import { describeSmpEndpoint, type SmpEndpoint, type SmpLinkPorts } from '../drivers/smp/smp-flasher-link';
 import { SmpFlashSession } from '../drivers/smp/smp-flasher-session';
 import { readImageSlotSizes, slotEvidence } from '../drivers/smp/smp-flasher-slot-info';
 import { verifyBundleForDevice, type VerifiedBundle } from '../firmware';
 import type { Logger } from '../ports/logger';
+import { beforeWrite } from './before-write';
+import { isSmpEndpoint } from './flash-endpoint';
 import type {
   FirmwareSource,
   FlashedBundle,
@@ -34,7 +36,7 @@ const UNKNOWN_SLOT_SIZES = { 0: Number.MAX_SAFE_INTEGER, 1: Number.MAX_SAFE_INTE
  * then run the SMP flasher. Errors carry the failed `step`, and `isBeforeWrite` while nothing was sent.
  */
 export async function runSmpFlashTask(
-  task: FlashTask,
+  task: FlashTask & { endpoint: SmpEndpoint },
   deps: SmpFlashTaskDeps,
   hooks: FlashTaskHooks,
 ): Promise<FlashTaskResult> {
@@ -43,7 +45,7 @@ export async function runSmpFlashTask(
     ports: deps.ports,
     endpoint: task.endpoint,
     expectedHardwareId: task.expectedHardwareId,
-    locate: () => hooks.locate(),
+    locate: async () => (await hooks.locate()).filter(isSmpEndpoint),
     logger: deps.logger,
     ...(deps.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: deps.requestTimeoutMs }),
     ...(deps.reappearTimeoutMs === undefined ? {} : { reappearTimeoutMs: deps.reappearTimeoutMs }),
@@ -156,17 +158,4 @@ function describeBundle(bundle: VerifiedBundle, target: SmpFlashTarget & { file:
     signedBy: bundle.signedBy.map((signer) => signer.name),
     isDevelopmentSigned: bundle.signedBy.some((signer) => signer.isDevelopment),
   };
-}
-
-/** Runs a step before anything is written: its errors say so, so the CLI can exit 4 for a refused bundle. */
-async function beforeWrite<T>(step: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error: unknown) {
-    const appError = toAppError(error);
-    throw new AppError(appError.code, appError.message, {
-      cause: appError,
-      details: { ...appError.details, step, isBeforeWrite: true },
-    });
-  }
 }

@@ -1,10 +1,12 @@
-import { toAppError } from '../../../shared/errors';
+import { toAppError, type AppError } from '../../../shared/errors';
 import type { Clock } from '../ports/clock';
 import type { CatalogCache, FleetClient } from '../ports/fleet-client';
 import type { LedgerStore } from '../ports/ledger-store';
 import type { Logger } from '../ports/logger';
 import { refreshCatalog } from './catalog-refresh';
 import { syncOutbox } from './ledger-sync';
+import { pendingRevocations, sendPendingRevocations, type RevocationSyncPorts } from './certificate-revocation-sync';
+import { pendingOfflineCertificates, registerPendingOfflineCertificates, type OfflineCertificateSyncPorts } from './offline-certificate-sync';
 import type { SyncStatusTracker } from './sync-status-tracker';
 
 export interface SyncSchedulerOptions {
@@ -23,6 +25,10 @@ export interface SyncSchedulerOptions {
   random?: () => number;
   /** Where the catalog copy is kept; when given, every pass also revalidates the catalog. */
   catalogCache?: CatalogCache | undefined;
+  /** When given, every pass also registers offline-issued device certificates at the server. */
+  offlineCertificates?: OfflineCertificateSyncPorts | undefined;
+  /** When given, every pass also sends the certificate revocations retirement queued. */
+  revocations?: RevocationSyncPorts | undefined;
 }
 
 /**
@@ -31,7 +37,8 @@ export interface SyncSchedulerOptions {
  * stations coming back online does not hammer the server in step.
  */
 export class SyncScheduler {
-  readonly #options: Required<Omit<SyncSchedulerOptions, 'catalogCache'>> & Pick<SyncSchedulerOptions, 'catalogCache'>;
+  readonly #options: Required<Omit<SyncSchedulerOptions, 'catalogCache' | 'offlineCertificates' | 'revocations'>> &
+    Pick<SyncSchedulerOptions, 'catalogCache' | 'offlineCertificates' | 'revocations'>;
   readonly #stop = new AbortController();
   #wake: (() => void) | null = null;
   #failures = 0;
@@ -76,13 +83,31 @@ export class SyncScheduler {
   }
 
   async #pass(): Promise<void> {
-    const { store, tracker, logger, clock, catalogCache } = this.#options;
+    const { store, tracker, logger, clock, catalogCache, offlineCertificates, revocations } = this.#options;
     const client = this.#options.client();
     const hasOutbox = store.pendingOutboxCount() > 0;
-    if (client === null || (!hasOutbox && catalogCache === undefined) || this.#stop.signal.aborted) return;
+    const hasOffline = offlineCertificates !== undefined && pendingOfflineCertificates(offlineCertificates.store).length > 0;
+    const hasRevocations = revocations !== undefined && pendingRevocations(revocations.store).length > 0;
+    if (client === null || (!hasOutbox && !hasOffline && !hasRevocations && catalogCache === undefined) || this.#stop.signal.aborted) return;
     tracker.started();
     try {
-      if (hasOutbox) {
+      // First, so that its `certificate.offline-registered` record goes out in this same pass; a refusal
+      // (the station's offline CA not registered at the server yet) is kept and reported after the
+      // records and the catalog went through, so it never holds them up.
+      let offlineFailure: AppError | null = null;
+      if (hasOffline) {
+        try {
+          const registration = await registerPendingOfflineCertificates(client, offlineCertificates, this.#stop.signal);
+          if (registration !== null) logger.info({ registered: registration.registered, duplicates: registration.duplicates }, 'offline certificates registered');
+        } catch (error: unknown) {
+          if (this.#stop.signal.aborted) throw error;
+          offlineFailure = toAppError(error);
+        }
+      }
+      // After the offline registration (a certificate issued offline must be known before it can be
+      // revoked) and before the outbox, so that the `certificate.revoked` records go out in this pass.
+      if (hasRevocations) logger.info({ ...(await sendPendingRevocations(client, revocations, this.#stop.signal)) }, 'certificate revocations sent');
+      if (hasOutbox || store.pendingOutboxCount() > 0) {
         const result = await syncOutbox(store, client, this.#stop.signal);
         logger.info({ acknowledged: result.acknowledged }, 'outbox synced');
       }
@@ -90,6 +115,7 @@ export class SyncScheduler {
         const catalog = await refreshCatalog(client, catalogCache, clock, this.#stop.signal);
         if (catalog === 'updated') logger.info({}, 'catalog updated');
       }
+      if (offlineFailure !== null) throw offlineFailure;
       this.#failures = 0;
       tracker.succeeded(new Date(clock.nowMs()));
     } catch (error: unknown) {

@@ -11,4 +11,8 @@ export const EXIT = {
   refusedBeforeWrite: 4,
   /** `flash`: the new image failed its health check or the bootloader refused it; the device runs its old firmware. */
   reverted: 5,
+  /** `retire`: the read-back after the wipe found something left (named in the result); the device is not retired. */
+  wipeNotVerified: 6,
+  /** `retire verify-certificate`: the certificate of sanitization does not verify with the station key. */
+  certificateInvalid: 7,
 } as const;

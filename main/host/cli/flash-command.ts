@@ -8,16 +8,21 @@ import { SerialportPorts } from '../../adapters/serial/serialport-ports';
 import { NodeDatagramNetwork } from '../../adapters/udp/node-datagram-network';
 import { createPinoLogger } from '../../adapters/pino-logger';
 import { createCore, type Core } from '../../core/create-core';
-import { SMP_SERIAL_DEFAULT_BAUD, type SmpEndpoint } from '../../core/drivers/smp/smp-flasher-link';
+import { SMP_SERIAL_DEFAULT_BAUD } from '../../core/drivers/smp/smp-flasher-link';
+import type { FlashEndpoint } from '../../core/jobs/flash-endpoint';
 import { registryDeviceLocator } from '../../core/jobs/device-locator';
 import { identifySmpDevice } from '../../core/jobs/identify-smp-device';
 import { systemClock } from '../../core/ports/clock';
 import { readAppVersion } from '../app-version';
 import { ledgerPath, resolveDataDir } from '../data-dir';
+import { readBundleProtocols } from '../flash-process/bundle-protocols';
 import { ProcessFlashExecutor } from '../flash-process/process-flash-executor';
 import { openStationRuntime } from '../runtime';
 import { writeError, writeLine, type CliOutput } from './cli-output';
 import { EXIT } from './exit-codes';
+import { parseDeviceArgument, uf2DriveDeviceId, usbDfuDeviceId } from './flash-device-argument';
+
+export { parseDeviceArgument } from './flash-device-argument';
 
 export interface FlashOptions {
   bundle: string;
@@ -65,8 +70,7 @@ export async function flashDevice(
   const dataDir = resolveDataDir({ flag: dataDirFlag });
   const given = parseDeviceArgument(options.device, baudRate);
   const ports = { serialPorts: new SerialportPorts(), datagrams: new NodeDatagramNetwork() };
-  const deviceId =
-    given.kind === 'id' ? given.deviceId : (await identifySmpDevice(ports, given.endpoint, stop)).deviceId;
+  const deviceId = await deviceIdOf(given, ports, stop);
 
   const flashing = openFlashCore(dataDir);
   try {
@@ -106,29 +110,27 @@ export async function flashDevice(
   }
 }
 
-type DeviceArgument = { kind: 'id'; deviceId: string } | { kind: 'endpoint'; endpoint: SmpEndpoint };
-
-/** `udp:host:port`, a port path (`/dev/ttyACM0`, `COM3`), or else a device id as `devices` lists it. */
-export function parseDeviceArgument(text: string, baudRate: number): DeviceArgument {
-  const udp = /^udp:(.+):(\d{1,5})$/.exec(text);
-  if (udp) return { kind: 'endpoint', endpoint: { kind: 'udp', address: udp[1]!, port: Number(udp[2]) } };
-  if (text.includes('/') || text.includes('\\') || /^COM\d+$/i.test(text))
-    return { kind: 'endpoint', endpoint: { kind: 'serial', path: resolvePath(text), baudRate } };
-  return { kind: 'id', deviceId: text };
+/** The ledger's id for the device: given, or asked of the device the way discovery names it. */
+async function deviceIdOf(
+  given: ReturnType<typeof parseDeviceArgument>,
+  ports: Parameters<typeof identifySmpDevice>[0],
+  stop: AbortSignal,
+): Promise<string> {
+  if (given.kind === 'id') return given.deviceId;
+  const { endpoint } = given;
+  if (endpoint.kind === 'uf2-drive') return uf2DriveDeviceId(endpoint);
+  if (endpoint.kind === 'usb-dfu') return usbDfuDeviceId(endpoint.serialNumber);
+  return (await identifySmpDevice(ports, endpoint, stop)).deviceId;
 }
 
-function resolvePath(text: string): string {
-  return /^COM\d+$/i.test(text) || text.startsWith('\\\\') ? text : resolve(text);
-}
-
-/** Runs discovery until the device is seen on a serial port or the network, then lets the ports go. */
+/** Runs discovery until the device is seen (serial, network, USB, UF2 drive), then lets the ports go. */
 async function findById(
   dataDir: string,
   deviceId: string,
   options: FlashOptions,
   waitSeconds: number,
   stop: AbortSignal,
-): Promise<SmpEndpoint> {
+): Promise<FlashEndpoint> {
   const runtime = await openStationRuntime({
     dataDir,
     host: 'cli',
@@ -145,7 +147,7 @@ async function findById(
       if (Date.now() > deadline) {
         throw new AppError(
           'NOT_FOUND',
-          `Device ${deviceId} was not found on any serial port or network within ${waitSeconds} s`,
+          `Device ${deviceId} was not found on any serial port, network, USB bus or UF2 drive within ${waitSeconds} s`,
           {
             details: { deviceId },
           },
@@ -175,7 +177,7 @@ function openFlashCore(dataDir: string): { core: Core; close: () => Promise<void
       clock: systemClock,
       logger: log.logger,
       flashExecutor: new ProcessFlashExecutor({ logger: log.logger.child({ area: 'flash' }) }),
-      jobs: { actor: `cli:${safeUserName()}` },
+      jobs: { actor: `cli:${safeUserName()}`, bundleProtocols: readBundleProtocols },
     },
     { host: 'cli', version: readAppVersion(), dataDir, platform: process.platform },
   );

@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { writeError, type CliOutput } from './cli-output';
 import { listDevices, type DevicesOptions } from './devices-command';
+import { enrollDeviceCommand, type EnrollOptions as DeviceEnrollOptions } from './enroll-command';
 import { EXIT } from './exit-codes';
 import { flashDevice, type FlashOptions } from './flash-command';
 import { registerFirmwareCommands } from './firmware-commands';
+import { registerRecipeCommands } from './recipe-commands';
 import { ledgerAppend, ledgerExport, ledgerVerify, type AppendOptions } from './ledger-commands';
+import { registerRetireCommands } from './retire-commands';
 import { syncCatalog, syncEnroll, syncNow, type EnrollOptions } from './sync-commands';
 
 interface GlobalOptions {
@@ -107,7 +110,23 @@ export async function runCli(
       exitCode = await flashDevice(output(), dataDir(), options, stop);
     });
 
+  program
+    .command('enroll')
+    .description('enroll a device certificate: key generated on the device, CSR checked, issued (EST or offline CA), installed, read back, recorded')
+    .requiredOption('--device <id|port>', 'a device id as `devices` lists it, a serial port path, or udp:host:port')
+    .option('--profile <file>', 'certificate profile, YAML or JSON (default: CN = the device serial)')
+    .option('--issuer <est|offline>', 'EST (fleet server or FIELDLINE_EST_URL) or the offline CA (default: $FIELDLINE_ISSUER, else EST when configured)')
+    .option('--baud <rate>', 'serial line rate (default 115200)')
+    .option('--wait <seconds>', 'with a device id: how long discovery looks for it (default 15)')
+    .option('--no-mdns', 'with a device id: do not look on the network')
+    .option('--no-serial', 'with a device id: do not probe serial ports')
+    .action(async (options: DeviceEnrollOptions) => {
+      exitCode = await enrollDeviceCommand(output(), dataDir(), options, stop);
+    });
+
   registerFirmwareCommands(program, { output, setExitCode: (code) => { exitCode = code; } });
+  registerRecipeCommands(program, { output, dataDir, stop, setExitCode: (code) => { exitCode = code; } });
+  registerRetireCommands(program, { output, dataDir, stop, setExitCode: (code) => { exitCode = code; } });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,6 +1,6 @@
 import type { JobStep } from '../../../shared/contract';
 import type { SerializedAppError } from '../../../shared/errors';
-import type { SmpEndpoint } from '../../core/drivers/smp/smp-flasher-link';
+import type { FlashEndpoint } from '../../core/jobs/flash-endpoint';
 import type { FlashTask, FlashTaskResult, StepEvidence } from '../../core/jobs/flash-task';
 
 /** What the flash process is started with (its first message). */
@@ -10,12 +10,18 @@ export interface FlashProcessData {
   reappearTimeoutMs?: number;
 }
 
-/** Station → flash process, over the IPC channel. */
+/** Station → flash process, over its channel (IPC of a forked process, or a utility process's parentPort). */
 export type ToFlashProcess =
   | { type: 'start'; data: FlashProcessData }
   | { type: 'cancel'; message: string }
   | { type: 'checkpointed'; id: number; error: SerializedAppError | null }
-  | { type: 'located'; id: number; endpoints: SmpEndpoint[] };
+  | { type: 'located'; id: number; endpoints: FlashEndpoint[] }
+  /**
+   * The outcome arrived: the process may end. A forked process leaves on its own by closing its IPC
+   * channel; an Electron utility process cannot close its parentPort and does not end by itself, so it
+   * exits on this, which also means its exit can never overtake its outcome (flash-process-parent.ts).
+   */
+  | { type: 'release' };
 
 /** Flash process → station. */
 export type FromFlashProcess =

@@ -1,26 +1,28 @@
 import { AppError, toAppError, type SerializedAppError } from '../../../shared/errors';
-import { SerialportPorts } from '../../adapters/serial/serialport-ports';
-import { NodeDatagramNetwork } from '../../adapters/udp/node-datagram-network';
-import type { SmpEndpoint } from '../../core/drivers/smp/smp-flasher-link';
-import { runSmpFlashTask } from '../../core/jobs/run-smp-flash-task';
+import type { FlashEndpoint } from '../../core/jobs/flash-endpoint';
+import { runFlashTask } from '../../core/jobs/run-flash-task';
 import type { Logger } from '../../core/ports/logger';
 import { fileFirmwareSource } from './file-firmware-source';
-import type { FlashProcessData, FromFlashProcess, ToFlashProcess } from './flash-process-protocol';
+import { connectToParent, type ToFlashTask } from './flash-process-parent';
+import { openFlashProcessPorts } from './flash-process-ports';
+import type { FlashProcessData, FromFlashProcess } from './flash-process-protocol';
 
-// One flash task in a process of its own (architecture.md: "Long transfers that own a port run in a
+// One flash task (SMP, USB DFU or UF2; run-flash-task.ts routes it) in a process of its own (architecture.md: "Long transfers that own a port run in a
 // worker"). A process rather than a worker thread: serialport's native poller cannot run in a worker
 // thread (node-serialport#1981, #2748: it calls into V8 from the wrong thread and aborts the process).
 // The ledger stays with the station: every checkpoint is a request the station answers once the event
 // is committed, so nothing here goes on before its step is recorded.
+// The same code runs as a Node child (fork) and as an Electron utility process in the packaged app;
+// flash-process-parent.ts hides which channel connects it to the station.
 
-if (process.send === undefined) throw new Error('flash-process.ts runs only as a forked flash process');
+const parent = connectToParent();
 const controller = new AbortController();
 const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: AppError) => void }>();
 let nextId = 1;
 let lastProgressMs = 0;
 
 function post(message: FromFlashProcess): void {
-  process.send?.(message);
+  parent.post(message);
 }
 
 function request<T>(message: (id: number) => FromFlashProcess): Promise<T> {
@@ -31,7 +33,7 @@ function request<T>(message: (id: number) => FromFlashProcess): Promise<T> {
   });
 }
 
-process.on('message', (message: ToFlashProcess) => {
+parent.onMessage((message: ToFlashTask) => {
   switch (message.type) {
     case 'start':
       void run(message.data);
@@ -50,17 +52,19 @@ process.on('message', (message: ToFlashProcess) => {
   }
 });
 // The station went away: stop writing to the device at once (the job is recovered from the ledger).
-process.on('disconnect', () => controller.abort(new AppError('JOB_INTERRUPTED', 'The station stopped')));
+parent.onGone(() => controller.abort(new AppError('JOB_INTERRUPTED', 'The station stopped')));
 post({ type: 'ready' });
 
 async function run(data: FlashProcessData): Promise<void> {
+  const logger = processLogger({ jobId: data.task.jobId });
+  const ports = openFlashProcessPorts(data.task.endpoint, logger);
   try {
-    const result = await runSmpFlashTask(
+    const result = await runFlashTask(
       data.task,
       {
-        ports: { serialPorts: new SerialportPorts(), datagrams: new NodeDatagramNetwork() },
+        ...ports.deps,
         firmware: fileFirmwareSource,
-        logger: processLogger({ jobId: data.task.jobId }),
+        logger,
         ...(data.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: data.requestTimeoutMs }),
         ...(data.reappearTimeoutMs === undefined ? {} : { reappearTimeoutMs: data.reappearTimeoutMs }),
       },
@@ -75,23 +79,17 @@ async function run(data: FlashProcessData): Promise<void> {
           post({ type: 'progress', bytesDone, totalBytes });
         },
         checkpoint: (step, evidence) => request<void>((id) => ({ type: 'checkpoint', id, step, evidence })),
-        locate: () => request<SmpEndpoint[]>((id) => ({ type: 'locate', id })),
+        locate: () => request<FlashEndpoint[]>((id) => ({ type: 'locate', id })),
       },
     );
-    await postLast({ type: 'result', result });
+    await parent.postLast({ type: 'result', result });
   } catch (error: unknown) {
-    await postLast({ type: 'failed', error: serialize(toAppError(error)) });
+    await parent.postLast({ type: 'failed', error: serialize(toAppError(error)) });
+  } finally {
+    await ports.close();
   }
-  // Nothing is left open (the flash closed its link): leaving the channel lets the process exit.
-  process.disconnect?.();
-}
-
-/** Sends the outcome and waits until it is handed to the channel, so leaving it cannot lose it. */
-function postLast(message: FromFlashProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.send === undefined || !process.connected) resolve();
-    else process.send(message, undefined, {}, () => resolve());
-  });
+  // Nothing is left open (the flash closed its link and its ports): the process may end.
+  parent.leave();
 }
 
 function serialize(error: AppError): SerializedAppError {

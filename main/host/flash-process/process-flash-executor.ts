@@ -1,9 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { AppError, toAppError } from '../../../shared/errors';
 import type { FlashExecutor, FlashTask, FlashTaskHooks, FlashTaskResult } from '../../core/jobs/flash-task';
 import type { Logger } from '../../core/ports/logger';
+import type { FlashProcessExit, FlashProcessHandle, SpawnFlashProcess } from './flash-process-handle';
+import { forkFlashProcess } from './node-fork-flash-process';
 import type { FlashProcessData, FromFlashProcess, ToFlashProcess } from './flash-process-protocol';
 
 export interface ProcessFlashExecutorOptions {
@@ -12,16 +11,20 @@ export interface ProcessFlashExecutorOptions {
   cancelGraceMs?: number;
   requestTimeoutMs?: number;
   reappearTimeoutMs?: number;
+  /**
+   * How a flash process is started; default `forkFlashProcess` (a Node child). The packaged Electron app
+   * passes a utility-process spawner (main/app/utility-flash-process.ts): its fuses forbid `fork`.
+   */
+  spawnFlashProcess?: SpawnFlashProcess;
 }
 
-const BOOT_PATH = fileURLToPath(new URL('./flash-process-boot.mjs', import.meta.url));
-/** A finished flash process closes its channel and exits on its own; after this it is killed. */
+/** A finished flash process ends on its own (a utility process once released); after this it is killed. */
 const EXIT_GRACE_MS = 3_000;
 
 interface FlashProcess {
-  child: ChildProcess;
+  child: FlashProcessHandle;
   ready: Promise<void>;
-  exited: Promise<unknown>;
+  exited: Promise<FlashProcessExit>;
 }
 
 /**
@@ -50,7 +53,7 @@ export class ProcessFlashExecutor implements FlashExecutor {
 
   async close(): Promise<void> {
     const idle = this.#idle.splice(0);
-    for (const process of idle) process.child.kill('SIGTERM');
+    for (const process of idle) process.child.kill('stop');
     await Promise.all(idle.map((process) => process.exited));
   }
 
@@ -59,27 +62,23 @@ export class ProcessFlashExecutor implements FlashExecutor {
     const { child } = process;
     const logger = this.#options.logger.child({ jobId: task.jobId, pid: child.pid });
     try {
-      return await this.#supervise(child, task, hooks, logger);
+      return await this.#supervise(process, task, hooks, logger);
     } finally {
-      const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
+      const killer = setTimeout(() => child.kill('force'), EXIT_GRACE_MS);
       await process.exited;
       clearTimeout(killer);
     }
   }
 
   #spawn(): FlashProcess {
-    const child = fork(BOOT_PATH, [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    const exited = once(child, 'exit').catch(() => undefined);
+    const child = (this.#options.spawnFlashProcess ?? forkFlashProcess)();
+    const exited = new Promise<FlashProcessExit>((resolve) => child.onExit(resolve));
     const ready = new Promise<void>((resolve) => {
-      const onMessage = (message: FromFlashProcess): void => {
+      const stopListening = child.onMessage((message) => {
         if (message.type !== 'ready') return;
-        child.off('message', onMessage);
+        stopListening();
         resolve();
-      };
-      child.on('message', onMessage);
+      });
       void exited.then(() => resolve());
     });
     child.stderr?.setEncoding('utf8');
@@ -93,7 +92,7 @@ export class ProcessFlashExecutor implements FlashExecutor {
   }
 
   #supervise(
-    child: ChildProcess,
+    { child, exited }: FlashProcess,
     task: FlashTask,
     hooks: FlashTaskHooks,
     logger: Logger,
@@ -101,9 +100,7 @@ export class ProcessFlashExecutor implements FlashExecutor {
     return new Promise<FlashTaskResult>((resolve, reject) => {
       let killTimer: NodeJS.Timeout | undefined;
       let isSettled = false;
-      const send = (message: ToFlashProcess): void => {
-        if (child.connected) child.send(message);
-      };
+      const send = (message: ToFlashProcess): void => child.send(message);
       const settle = (action: () => void): void => {
         if (isSettled) return;
         isSettled = true;
@@ -116,11 +113,11 @@ export class ProcessFlashExecutor implements FlashExecutor {
         send({ type: 'cancel', message: reason.message });
         killTimer = setTimeout(() => {
           logger.warn({}, 'flash process did not stop after cancel; killing it');
-          child.kill('SIGKILL');
+          child.kill('force');
           settle(() => reject(new AppError('CANCELLED', `${reason.message} (the flash process was killed)`)));
         }, this.#options.cancelGraceMs ?? 5_000);
       };
-      child.on('message', (message: FromFlashProcess) => {
+      child.onMessage((message: FromFlashProcess) => {
         switch (message.type) {
           case 'ready':
             break;
@@ -147,37 +144,32 @@ export class ProcessFlashExecutor implements FlashExecutor {
             logger[message.level](message.fields, message.message);
             break;
           case 'result':
+            send({ type: 'release' });
             settle(() => resolve(message.result));
             break;
           case 'failed':
+            send({ type: 'release' });
             settle(() => reject(AppError.fromSerialized(message.error)));
             break;
         }
       });
-      child.once('error', (error) =>
-        settle(() =>
-          reject(new AppError('INTERNAL', `flash process failed: ${error.message}`, { cause: error })),
-        ),
-      );
-      // 'close', not 'exit': it comes after the IPC channel has delivered every message, so an outcome
-      // sent just before the process ended is never mistaken for an early exit.
-      child.once('close', (code, signal) =>
+      // The handle reports the exit only after every message was delivered (flash-process-handle.ts),
+      // so an outcome sent just before the process ended is never mistaken for an early exit.
+      void exited.then(({ code, signal, error }) =>
         settle(() =>
           reject(
-            new AppError(
-              'JOB_INTERRUPTED',
-              `the flash process exited (${signal ?? code}) before it finished`,
-              {
-                details: { exitCode: code, signal },
-              },
-            ),
+            error === undefined
+              ? new AppError(
+                  'JOB_INTERRUPTED',
+                  `the flash process exited (${signal ?? code}) before it finished`,
+                  {
+                    details: { exitCode: code, signal },
+                  },
+                )
+              : new AppError('INTERNAL', `flash process failed: ${error.message}`, { cause: error }),
           ),
         ),
       );
-      if (child.exitCode !== null || child.signalCode !== null) {
-        settle(() => reject(new AppError('JOB_INTERRUPTED', 'the flash process had exited before its job')));
-        return;
-      }
       const data: FlashProcessData = {
         task,
         ...(this.#options.requestTimeoutMs === undefined

@@ -18,14 +18,21 @@ const SEEN_ON_OPTIONS = [
 
 interface DeviceFilterBarProps {
   filters: DeviceFilters;
+  /** Every model the station knows (from the core's answer), for the model filter. */
+  models: readonly string[];
   onChange: (filters: DeviceFilters) => void;
 }
 
 /**
- * Search, lifecycle state and transport. Native selects: they open with the keyboard, are large enough
+ * Search, lifecycle state, model and transport. Native selects: they open with the keyboard, are large enough
  * for a gloved finger, and need no popup to be read by a screen reader.
  */
-export function DeviceFilterBar({ filters, onChange }: DeviceFilterBarProps) {
+export function DeviceFilterBar({ filters, models, onChange }: DeviceFilterBarProps) {
+  // A chosen model stays in the list even while the answer listing it is on its way.
+  const modelOptions = [
+    { value: 'any', label: 'Any model' },
+    ...[...new Set([...models, ...(filters.model === 'any' ? [] : [filters.model])])].map((model) => ({ value: model, label: model })),
+  ];
   const searchRef = useRef<HTMLInputElement>(null);
   useHotkeys([['/', () => searchRef.current?.focus()]]);
   return (
@@ -33,7 +40,7 @@ export function DeviceFilterBar({ filters, onChange }: DeviceFilterBarProps) {
       <TextInput
         ref={searchRef}
         label="Search devices"
-        placeholder="Serial, id or model — press / to search"
+        placeholder="Serial, hardware id or model — press /"
         value={filters.query}
         onChange={(event) => onChange({ ...filters, query: event.currentTarget.value })}
         w={340}
@@ -46,6 +53,13 @@ export function DeviceFilterBar({ filters, onChange }: DeviceFilterBarProps) {
           onChange({ ...filters, state: event.currentTarget.value as LifecycleState | 'any' })
         }
         w={160}
+      />
+      <NativeSelect
+        label="Model"
+        data={modelOptions}
+        value={filters.model}
+        onChange={(event) => onChange({ ...filters, model: event.currentTarget.value })}
+        w={180}
       />
       <NativeSelect
         label="Seen on"

@@ -1,5 +1,6 @@
 import { Badge, type MantineColor } from '@mantine/core';
 import type { LifecycleState } from '../../../shared/contract';
+import { LIFECYCLE_LABELS } from './device-labels';
 
 const COLORS: Record<LifecycleState, MantineColor> = {
   new: 'blue',
@@ -14,7 +15,7 @@ const COLORS: Record<LifecycleState, MantineColor> = {
 export function DeviceStateBadge({ state }: { state: LifecycleState }) {
   return (
     <Badge color={COLORS[state]} variant="light" size="sm" radius="sm">
-      {state.replace('-', ' ')}
+      {LIFECYCLE_LABELS[state]}
     </Badge>
   );
 }

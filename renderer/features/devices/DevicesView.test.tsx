@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-import { act, fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Device, DeviceQuery } from '../../../shared/contract';
 import { FakeBridge } from '../../test/fake-bridge';
 import { makeDevice } from '../../test/fixtures';
 import { renderView } from '../../test/render-view';
@@ -12,10 +13,32 @@ const rowIds = (): (string | null)[] =>
     .slice(1)
     .map((row) => row.getAttribute('data-device-id'));
 
+/** `devices:list` as the core answers a query: filtered, paged, with totals (the core's index is tested in main/). */
+function pagedList(devices: () => Device[]) {
+  return (query: DeviceQuery = {}) => {
+    const needle = query.search?.toLowerCase() ?? '';
+    const matching = devices().filter(
+      (device) =>
+        (query.state === undefined || device.state === query.state) &&
+        (query.model === undefined || device.model === query.model) &&
+        (query.seenOn === undefined ||
+          (query.seenOn === 'not-connected'
+            ? device.sightings.length === 0
+            : device.sightings.some((sighting) => sighting.transport === query.seenOn))) &&
+        `${device.serial ?? ''} ${device.id}`.toLowerCase().includes(needle),
+    );
+    const offset = query.offset ?? 0;
+    return {
+      devices: matching.slice(offset, offset + (query.limit ?? matching.length)),
+      total: matching.length,
+      unfilteredTotal: devices().length,
+      models: [...new Set(devices().flatMap((device) => device.model ?? []))].sort(),
+    };
+  };
+}
+
 function fleetOfThree(): FakeBridge {
-  return new FakeBridge({
-    'devices:list': () => ({
-      devices: [
+  const devices = [
         makeDevice({ id: 'a', serial: 'SN-A', state: 'new' }),
         makeDevice({
           id: 'b',
@@ -25,10 +48,9 @@ function fleetOfThree(): FakeBridge {
             { transport: 'network', address: '10.0.0.7:1337', lastSeenAt: '2025-01-02T03:04:05.000Z' },
           ],
         }),
-        makeDevice({ id: 'c', serial: 'SN-C', state: 'failed', sightings: [] }),
-      ],
-    }),
-  });
+        makeDevice({ id: 'c', serial: 'SN-C', state: 'failed', sightings: [], model: 'Gateway' }),
+  ];
+  return new FakeBridge({ 'devices:list': pagedList(() => devices) });
 }
 
 describe('DevicesView', () => {
@@ -36,48 +58,43 @@ describe('DevicesView', () => {
     window.location.hash = '';
   });
 
-  it('shows the empty state, then a device announced by devices:changed', async () => {
-    const bridge = new FakeBridge({ 'devices:list': () => ({ devices: [] }) });
+  it('shows the empty state, then a device announced by devices:changed, highlighted', async () => {
+    let devices: Device[] = [];
+    const bridge = new FakeBridge({ 'devices:list': pagedList(() => devices) });
     renderView(<DevicesView />, bridge);
 
     expect(await screen.findByText('No devices yet')).toBeTruthy();
     expect(screen.getByText('Plug in a device or start the device lab (npm run lab).')).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1, name: 'Devices' })).toBeTruthy();
 
-    act(() =>
-      bridge.emit('devices:changed', { upserted: [makeDevice({ serial: 'SN-4242' })], removedIds: [] }),
-    );
+    const arrival = makeDevice({ serial: 'SN-4242' });
+    devices = [arrival];
+    act(() => bridge.emit('devices:changed', { upserted: [arrival], removedIds: [] }));
 
     const table = await screen.findByRole('table');
     expect(within(table).getByRole('columnheader', { name: 'Serial / ID' })).toBeTruthy();
     const row = within(table).getByText('SN-4242').closest('tr');
-    expect(row?.getAttribute('data-new')).toBe('true');
     expect(within(row as HTMLElement).getByText('/dev/ttyACM0')).toBeTruthy();
     expect(screen.queryByText('No devices yet')).toBeNull();
+    await waitFor(() => expect(row?.getAttribute('data-new')).toBe('true'));
   });
 
-  it('puts new devices on top and drops removed ones', async () => {
-    const bridge = new FakeBridge({
-      'devices:list': () => ({
-        devices: [makeDevice({ id: 'a', serial: 'SN-A' }), makeDevice({ id: 'b', serial: 'SN-B' })],
-      }),
-    });
+  it('refreshes the rows in view once per burst of changes: new devices on top, removed ones gone', async () => {
+    let devices = [makeDevice({ id: 'a', serial: 'SN-A' }), makeDevice({ id: 'b', serial: 'SN-B' })];
+    const bridge = new FakeBridge({ 'devices:list': pagedList(() => devices) });
     renderView(<DevicesView />, bridge);
     await screen.findByText('SN-A');
+    const callsBefore = bridge.calls.length;
 
-    act(() =>
-      bridge.emit('devices:changed', {
-        upserted: [makeDevice({ id: 'c', serial: 'SN-C' })],
-        removedIds: ['a'],
-      }),
-    );
+    devices = [makeDevice({ id: 'c', serial: 'SN-C' }), makeDevice({ id: 'b', serial: 'SN-B' })];
+    act(() => {
+      bridge.emit('devices:changed', { upserted: [makeDevice({ id: 'c', serial: 'SN-C' })], removedIds: [] });
+      bridge.emit('devices:changed', { upserted: [], removedIds: ['a'] });
+    });
 
-    const serials = screen
-      .getAllByRole('row')
-      .slice(1)
-      .map((row) => row.getAttribute('data-device-id'));
-    expect(serials).toEqual(['c', 'b']);
+    await waitFor(() => expect(rowIds()).toEqual(['c', 'b']));
     expect(screen.getByText('2 devices')).toBeTruthy();
+    expect(bridge.calls.length - callsBefore).toBe(1);
   });
 
   it('shows the error table entry when devices:list fails', async () => {
@@ -87,25 +104,31 @@ describe('DevicesView', () => {
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
   });
 
-  it('filters by lifecycle state and by transport, on top of the search, and clears them', async () => {
-    renderView(<DevicesView />, fleetOfThree());
+  it('asks the core to filter by state, model and transport, on top of the search, and clears them', async () => {
+    const bridge = fleetOfThree();
+    renderView(<DevicesView />, bridge);
     await screen.findByText('SN-A');
 
     fireEvent.change(screen.getByLabelText('State'), { target: { value: 'failed' } });
-    expect(rowIds()).toEqual(['b', 'c']);
+    await waitFor(() => expect(rowIds()).toEqual(['b', 'c']));
     expect(screen.getByText('2 of 3 devices')).toBeTruthy();
+    expect(bridge.calls.at(-1)?.input).toEqual({ state: 'failed', offset: 0, limit: 50 });
+
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'Gateway' } });
+    await waitFor(() => expect(rowIds()).toEqual(['c']));
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'any' } });
 
     fireEvent.change(screen.getByLabelText('Seen on'), { target: { value: 'network' } });
-    expect(rowIds()).toEqual(['b']);
+    await waitFor(() => expect(rowIds()).toEqual(['b']));
 
     fireEvent.change(screen.getByLabelText('Seen on'), { target: { value: 'not-connected' } });
-    expect(rowIds()).toEqual(['c']);
+    await waitFor(() => expect(rowIds()).toEqual(['c']));
 
     fireEvent.change(screen.getByLabelText('Search devices'), { target: { value: 'SN-B' } });
     expect(await screen.findByText('No devices match these filters')).toBeTruthy();
 
     act(() => screen.getByRole('button', { name: 'Clear filters' }).click());
-    expect(rowIds()).toEqual(['a', 'b', 'c']);
+    await waitFor(() => expect(rowIds()).toEqual(['a', 'b', 'c']));
     expect(screen.getByLabelText<HTMLSelectElement>('State').value).toBe('any');
   });
 

@@ -1,10 +1,11 @@
-import { Code, Skeleton, Stack, Table } from '@mantine/core';
+import { Code, Skeleton, Stack, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useCommand } from '../../bridge';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Section } from '../../ui/Section';
 import { View } from '../../ui/View';
 import { FleetServerSection } from './FleetServerSection';
+import { TrustAnchorsSection } from './TrustAnchorsSection';
 
 export function SettingsView() {
   const info = useCommand('app:info');
@@ -18,7 +19,18 @@ export function SettingsView() {
             <Table variant="vertical" withTableBorder layout="fixed">
               <Table.Tbody>
                 <Row label="Station id" value={<Code>{info.data.stationId}</Code>} />
-                <Row label="Data folder" value={<Code>{info.data.dataDir}</Code>} />
+                <Row
+                  label="Data folder"
+                  value={
+                    <Stack gap={2}>
+                      <Code>{info.data.dataDir}</Code>
+                      <Text size="xs" c="dimmed">
+                        The ledger, firmware library and station keys live here. To use another folder, start
+                        Fieldline with --data-dir or FIELDLINE_DATA_DIR.
+                      </Text>
+                    </Stack>
+                  }
+                />
                 <Row label="Version" value={info.data.version} />
                 <Row
                   label="Running as"
@@ -30,6 +42,7 @@ export function SettingsView() {
           )}
         </Section>
         <FleetServerSection />
+        <TrustAnchorsSection />
       </Stack>
     </View>
   );

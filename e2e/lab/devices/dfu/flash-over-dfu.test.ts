@@ -31,6 +31,7 @@ describe('DFU driver against the lab bootloader over the virtual USB bus (protoc
       blockCount: 6,
       endState: 'dfu-idle',
       verification: 'verified-by-upload',
+      readBackSha256: sha256(first),
     });
     expect(progress.filter((step) => step.phase === 'download').map((step) => step.bytesDone)).toEqual([
       0, 512, 1024, 1536, 2048, 2560, 3000,

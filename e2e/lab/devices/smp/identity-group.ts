@@ -6,6 +6,7 @@ import {
 import type { SmpMap } from '../../../../main/core/drivers/smp/smp-cbor';
 import { SmpGroup } from '../../../../main/core/drivers/smp/smp-header';
 import { IdentityErrorRc, SmpRc } from '../../../../main/core/drivers/smp/smp-status';
+import { wipeForgetting } from '../../faults/wipe-leftover';
 import { x509 } from './device-x509';
 import { InvalidField, optionalText } from './request-fields';
 import type { SmpDispatcher, SmpHandlerResult } from './smp-dispatcher';
@@ -25,11 +26,19 @@ const MAX_CERTIFICATE_BYTES = 2048;
  */
 export function registerIdentityGroup(dispatcher: SmpDispatcher, device: SmpDeviceContext): void {
   const group = SmpGroup.fieldlineIdentity;
-  dispatcher.on(group, IdentityCommand.identity, 'read', () => {
+  dispatcher.on(group, IdentityCommand.identity, 'read', async () => {
     const { hardwareId, model, serialNumber } = device.store.identity;
-    return Promise.resolve({
-      body: { hwid: new Uint8Array(Buffer.from(hardwareId, 'hex')), model, serial: serialNumber },
-    });
+    // `key` and `sanitize` let a wipe be verified (main/core/retirement/README.md, "Device contract").
+    const hasKey = (await device.credentials.readPrivateKey()) !== undefined;
+    return {
+      body: {
+        hwid: new Uint8Array(Buffer.from(hardwareId, 'hex')),
+        model,
+        serial: serialNumber,
+        key: hasKey,
+        ...(device.config.isCryptoErase === true ? { sanitize: 'crypto-erase' } : {}),
+      },
+    };
   });
   dispatcher.on(group, IdentityCommand.keyAndCsr, 'write', (body) => generateKeyAndCsr(device, body));
   dispatcher.on(group, IdentityCommand.certificate, 'write', (body) => installChain(device, body));
@@ -39,9 +48,11 @@ export function registerIdentityGroup(dispatcher: SmpDispatcher, device: SmpDevi
     return { body: { cert: chain[0]!, chain } };
   });
   dispatcher.on(group, IdentityCommand.zeroize, 'write', async () => {
-    await device.credentials.zeroize();
-    device.settings.clear();
-    await device.store.eraseSavedSettings();
+    await wipeForgetting(device, async () => {
+      await device.credentials.zeroize();
+      device.settings.clear();
+      await device.store.eraseSavedSettings();
+    });
     return { body: {} };
   });
   dispatcher.setLegacyTranslation(group, legacyIdentityRc);

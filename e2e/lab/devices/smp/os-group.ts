@@ -9,11 +9,22 @@ import type { SmpDeviceContext } from './smp-device-context';
 /** MCUboot mode as Zephyr reports it for swap-using-move. */
 const MCUBOOT_MODE_SWAP_USING_MOVE = 3;
 
+/** What echo answers while unhealthy firmware runs (`unhealthyFirmwareVersions`, smp-device-config.ts). */
+export const UNHEALTHY_ECHO = 'hard fault at 0x0000beef';
+
+async function isRunningUnhealthyFirmware(device: SmpDeviceContext): Promise<boolean> {
+  const versions = device.config.unhealthyFirmwareVersions ?? [];
+  if (versions.length === 0) return false;
+  const running = await device.bootloader.readSlot(0);
+  return running !== undefined && versions.includes(running.versionText);
+}
+
 /** OS group 0 (protocols.md §1): echo, reset, mcumgr params, info, bootloader info. */
 export function registerOsGroup(dispatcher: SmpDispatcher, device: SmpDeviceContext): void {
-  dispatcher.on(SmpGroup.os, OsCommand.echo, 'write', (body) => {
+  dispatcher.on(SmpGroup.os, OsCommand.echo, 'write', async (body) => {
     const text = optionalText(body, 'd');
-    return Promise.resolve(text === undefined ? { smpRc: SmpRc.invalid } : { body: { r: text } });
+    if (text === undefined) return { smpRc: SmpRc.invalid };
+    return { body: { r: (await isRunningUnhealthyFirmware(device)) ? UNHEALTHY_ECHO : text } };
   });
   // The device answers, then resets (protocols.md §1).
   dispatcher.on(SmpGroup.os, OsCommand.reset, 'write', () => {

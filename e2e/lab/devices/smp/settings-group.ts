@@ -42,6 +42,8 @@ export function registerSettingsGroup(dispatcher: SmpDispatcher, device: SmpDevi
     if (typeof name !== 'string') return name;
     const saved = await device.store.readSavedSettings();
     if (!device.settings.has(name) && !saved.has(name)) return { groupRc: SettingsErrorRc.keyNotFound };
+    // The forgetOnWipe fault: firmware that answers the delete but keeps the value.
+    if (device.config.faults?.forgetOnWipe?.setting === name) return { body: {} };
     device.settings.delete(name);
     saved.delete(name);
     await device.store.saveSettings(saved);

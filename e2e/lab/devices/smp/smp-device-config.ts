@@ -35,6 +35,18 @@ export interface SmpDeviceConfig {
   firmwareSecurityCounter?: number;
   /** Size of the storage partition's file system (group 8); 64 KiB by default. */
   storageBytes?: number;
+  /**
+   * The device's storage is encrypted under a key that zeroize destroys (a cryptographic erase, NIST
+   * SP 800-88 Purge): identity read then reports `sanitize: "crypto-erase"`. Off by default.
+   */
+  isCryptoErase?: boolean;
+  /**
+   * Firmware that boots but is unhealthy: while an image of one of these versions runs, the device
+   * still speaks SMP (identity, image state, reset) but echo answers something else than it was sent,
+   * as an application stuck in a fault handler's shell might. A flash of such a version must end
+   * reverted (the health check fails, the reset makes MCUboot swap back), never confirmed.
+   */
+  unhealthyFirmwareVersions?: string[];
   /** Faults to inject (fault-plan.ts); none when absent. */
   faults?: FaultPlan;
 }

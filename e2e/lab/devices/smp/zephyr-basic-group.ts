@@ -1,6 +1,7 @@
 import { SmpGroup } from '../../../../main/core/drivers/smp/smp-header';
 import { SmpRc } from '../../../../main/core/drivers/smp/smp-status';
 import { ZephyrBasicCommand } from '../../../../main/core/drivers/smp/zephyr-basic-commands';
+import { wipeForgetting } from '../../faults/wipe-leftover';
 import type { SmpDispatcher } from './smp-dispatcher';
 import type { SmpDeviceContext } from './smp-device-context';
 
@@ -16,9 +17,11 @@ export function registerZephyrBasicGroup(
 ): void {
   dispatcher.on(SmpGroup.zephyrBasic, ZephyrBasicCommand.eraseStorage, 'write', async () => {
     forgetOpenFile();
-    await device.storageFlash.erase(device.fileSystem.capacityBytes);
-    await device.fileSystem.erase();
-    await device.store.eraseSavedSettings();
+    await wipeForgetting(device, async () => {
+      await device.storageFlash.erase(device.fileSystem.capacityBytes);
+      await device.fileSystem.erase();
+      await device.store.eraseSavedSettings();
+    });
     return { body: {} };
   });
   // Zephyr's zephyrbasic_mgmt_translate_error_code: flash failures are UNKNOWN to v1 clients.

@@ -20,6 +20,14 @@ export interface Uf2LabDriveConfig {
   bootTimeMs: number;
   /** Write an INFO_UF2.TXT that is not one (for adapters' skip-with-reason path). */
   hasMalformedInfo: boolean;
+  /** Faults, each firing once per drive start. */
+  faults?: Uf2LabFaults;
+}
+
+/** What cables and users do to a UF2 drive mid-copy. */
+export interface Uf2LabFaults {
+  /** Pull the cable once this many blocks of a copy have been programmed (the copy is left incomplete). */
+  unplugAfterBlocks?: number;
 }
 
 /** An RP2040-like board: family 0xe48bff56, flash at 0x10000000. */

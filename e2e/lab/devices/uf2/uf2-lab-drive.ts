@@ -35,6 +35,8 @@ export class Uf2LabDrive {
   readonly #consumedBytes = new Map<string, number>();
   #isMounted = false;
   #isStopped = false;
+  #blocksProgrammed = 0;
+  #hasUnpluggedOnce = false;
   #watcher: FSWatcher | undefined;
   #scanTimer: NodeJS.Timeout | undefined;
   #bootTimer: NodeJS.Timeout | undefined;
@@ -123,6 +125,7 @@ export class Uf2LabDrive {
       for (; consumed + 512 <= bytes.length; consumed += 512) {
         await this.#examineSector(new Uint8Array(bytes.subarray(consumed, consumed + 512)));
         if (this.#accounting.isComplete) return this.#rebootAfterCopy();
+        if (this.#shouldUnplugNow()) return this.unplug();
       }
       this.#consumedBytes.set(name, consumed);
     }
@@ -133,8 +136,18 @@ export class Uf2LabDrive {
     if (block === undefined) return;
     const verdict = this.#accounting.consider(block);
     this.verdicts.set(verdict, (this.verdicts.get(verdict) ?? 0) + 1);
-    if (verdict === 'accepted' || verdict === 'duplicate')
+    if (verdict === 'accepted' || verdict === 'duplicate') {
       await this.store.program(block.targetAddress - this.config.baseAddress, block.payload);
+      this.#blocksProgrammed += 1;
+    }
+  }
+
+  /** The `unplugAfterBlocks` fault: once per drive start, in the middle of the copy that crosses it. */
+  #shouldUnplugNow(): boolean {
+    const limit = this.config.faults?.unplugAfterBlocks;
+    if (limit === undefined || this.#hasUnpluggedOnce || this.#blocksProgrammed < limit) return false;
+    this.#hasUnpluggedOnce = true;
+    return true;
   }
 
   /** All blocks are in: the board resets, the drive vanishes and comes back after booting. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '../../../../shared/errors';
 import type { Logger } from '../../ports/logger';
 import type { DfuFunctionalDescriptor, UsbDeviceHandle } from '../../ports/usb-bus';
@@ -33,6 +34,8 @@ export interface DfuDownloadResult {
   blockCount: number;
   endState: DfuEndState;
   verification: 'verified-by-upload' | 'not-supported' | 'skipped';
+  /** SHA-256 (hex) of what UPLOAD read back, when it was read: the evidence that the device holds the image. */
+  readBackSha256?: string;
 }
 
 /**
@@ -113,7 +116,12 @@ export async function downloadFirmware(
     signal,
   );
   compareReadBack(image, readBack);
-  return { blockCount, endState, verification: 'verified-by-upload' };
+  return {
+    blockCount,
+    endState,
+    verification: 'verified-by-upload',
+    readBackSha256: createHash('sha256').update(readBack).digest('hex'),
+  };
 }
 
 /** Turns a failure mid-download into the error to throw, leaving the device in dfuIDLE where it can. */

@@ -33,9 +33,39 @@ export async function flashUf2Drive(
   binary: Uint8Array,
   options: FlashUf2Options,
 ): Promise<FlashUf2Result> {
+  const file = buildUf2File(binary, options);
+  const returned = await copyUf2File(drives, files, drive, file, {
+    ...options,
+    ignoredHint: `check the family id (0x${options.familyId.toString(16)}) and base address`,
+  });
+  options.onProgress?.('verify');
+  return { drive: returned, verification: await verifyCurrentUf2(files, returned, binary, options) };
+}
+
+export interface CopyUf2Options {
+  logger: Logger;
+  signal?: AbortSignal;
+  onProgress?: (phase: 'copy' | 'reboot') => void;
+  /** How long the board may take to act on the copy and to come back (default 30 s each). */
+  rebootTimeoutMs?: number;
+  /** What to check when the board ignores the copy, for the TIMEOUT message. */
+  ignoredHint?: string;
+}
+
+/**
+ * Copies a whole .uf2 file onto the drive (written and fsynced by the drive port), waits for the board
+ * to take it (the drive vanishes as it reboots) and to come back as the same board at the same folder.
+ * Resolves with the drive as it came back; verification is the caller's (CURRENT.UF2).
+ */
+export async function copyUf2File(
+  drives: DriveWatcher,
+  files: DriveFileAccess,
+  drive: Uf2Drive,
+  file: Uint8Array,
+  options: CopyUf2Options,
+): Promise<Uf2Drive> {
   const timeoutMs = options.rebootTimeoutMs ?? 30_000;
   const signal = options.signal;
-  const file = buildUf2File(binary, options);
   const isSameBoard = (candidate: Uf2Drive): boolean =>
     candidate.folder === drive.folder &&
     candidate.info.model === drive.info.model &&
@@ -46,7 +76,7 @@ export async function flashUf2Drive(
     {
       timeoutMs,
       ...(signal ? { signal } : {}),
-      timeoutMessage: `the board at ${drive.folder} did not take the copy; check the family id (0x${options.familyId.toString(16)}) and base address`,
+      timeoutMessage: `the board at ${drive.folder} did not take the copy; ${options.ignoredHint ?? 'check the family id and addresses of the file'}`,
     },
   );
   options.onProgress?.('copy');
@@ -73,9 +103,7 @@ export async function flashUf2Drive(
   try {
     await gone.promise;
     options.onProgress?.('reboot');
-    const returned = await back.promise;
-    options.onProgress?.('verify');
-    return { drive: returned, verification: await verifyCurrentUf2(files, returned, binary, options) };
+    return await back.promise;
   } finally {
     back.cancel();
   }

@@ -24,6 +24,7 @@ function detailBridge(history: () => LedgerEvent[]): FakeBridge {
   return new FakeBridge({
     'devices:list': () => ({ devices: [makeDevice({ id: 'other', serial: 'SN-OTHER' }), device] }),
     'ledger:device-history': () => ({ events: history() }),
+    'identity:certificate': ({ deviceId } = { deviceId: '' }) => ({ deviceId, certificate: null, history: [] }),
     'app:info': () => ({
       name: 'Fieldline',
       version: '0.1.0',
@@ -86,7 +87,10 @@ describe('DeviceDetailView', () => {
     expect(within(historySection).getByText('2 records')).toBeTruthy();
 
     expect(
-      within(screen.getByRole('region', { name: 'Certificate' })).getByText('Not available yet'),
+      await within(screen.getByRole('region', { name: 'Certificate' })).findByText('No certificate enrolled here'),
+    ).toBeTruthy();
+    expect(
+      within(screen.getByRole('region', { name: 'Configuration' })).getByText('No recipe applied here yet'),
     ).toBeTruthy();
   });
 
@@ -107,7 +111,7 @@ describe('DeviceDetailView', () => {
         removedIds: [],
       }),
     );
-    expect(screen.getByRole('heading', { level: 1 }).parentElement?.textContent).toContain('enrolled');
+    expect(screen.getByRole('heading', { level: 1 }).parentElement?.textContent).toContain('Enrolled');
   });
 
   it('says so when the device has no records yet', async () => {

@@ -1,4 +1,4 @@
-import { Anchor, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { Anchor, Group, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
 import { useCommand } from '../../../bridge';
 import { EmptyState } from '../../../ui/EmptyState';
 import { ErrorNotice } from '../../../ui/ErrorNotice';
@@ -7,10 +7,13 @@ import { Section } from '../../../ui/Section';
 import { View } from '../../../ui/View';
 import { DEVICES_HREF } from '../device-href';
 import { DeviceStateBadge } from '../DeviceStateBadge';
+import { DeviceFirmwareSection } from './DeviceFirmwareSection';
 import { DeviceHistoryTable } from './DeviceHistoryTable';
 import { DeviceIdentity } from './DeviceIdentity';
 import { DeviceSightings } from './DeviceSightings';
-import { NotAvailableYet } from './NotAvailableYet';
+import { DeviceActions } from './DeviceActions';
+import { DeviceCertificateSection } from './DeviceCertificateSection';
+import { DeviceConfigurationSection } from './DeviceConfigurationSection';
 import { useDevice } from './use-device';
 import { useDeviceHistory } from './use-device-history';
 
@@ -29,7 +32,12 @@ export function DeviceDetailView({ deviceId }: { deviceId: string }) {
       </Anchor>
       <View
         title={`Device ${device?.serial ?? deviceId}`}
-        aside={device && <DeviceStateBadge state={device.state} />}
+        aside={
+          <Group gap="sm">
+            {device && <DeviceStateBadge state={device.state} />}
+            {!isUnknown && <DeviceActions deviceId={deviceId} device={device} />}
+          </Group>
+        }
         focusHeadingOnMount
       >
         {lookup.error !== null && <ErrorNotice error={lookup.error} onRetry={lookup.reload} />}
@@ -57,6 +65,11 @@ export function DeviceDetailView({ deviceId }: { deviceId: string }) {
                 {device !== undefined && <DeviceSightings sightings={device?.sightings ?? []} />}
               </Section>
             </SimpleGrid>
+            <DeviceFirmwareSection deviceId={deviceId} device={device} events={history.events} />
+            <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="xl">
+              <DeviceCertificateSection deviceId={deviceId} />
+              <DeviceConfigurationSection events={history.events} />
+            </SimpleGrid>
             <Section
               title="History"
               aside={
@@ -70,20 +83,6 @@ export function DeviceDetailView({ deviceId }: { deviceId: string }) {
             >
               <HistoryContent history={history} stationId={info.data?.stationId} />
             </Section>
-            <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
-              <NotAvailableYet
-                title="Firmware"
-                explanation="Image slots with versions, hashes and their active, confirmed or pending state will show here once this build reads them from the device."
-              />
-              <NotAvailableYet
-                title="Certificate"
-                explanation="Subject, issuer, validity and fingerprint will show here once certificate enrollment is part of this build."
-              />
-              <NotAvailableYet
-                title="Configuration"
-                explanation="Recipe values and their difference from the recipe will show here once configuration is part of this build."
-              />
-            </SimpleGrid>
           </Stack>
         )}
       </View>
