@@ -18,6 +18,7 @@ function stationBridge(): FakeBridge {
     }),
     'sync:status': () => makeSyncStatus({ state: 'not-configured', pendingCount: 2 }),
     'devices:list': () => ({ devices: [makeDevice({ id: 'hw-0001', serial: 'SN-0001' })] }),
+    'devices:get': () => ({ device: makeDevice({ id: 'hw-0001', serial: 'SN-0001' }) }),
     'ledger:list-events': () => ({ events: [], nextBefore: null }),
     'ledger:device-history': () => ({ events: [makeLedgerRow(1, { deviceId: 'hw-0001' })] }),
   });

@@ -2,6 +2,7 @@ import { AppError, toAppError } from '../../../shared/errors';
 import type { AppendRequest } from '../ledger/ledger-service';
 import type { FleetClient } from '../ports/fleet-client';
 import type { LedgerStore, StoredEvent } from '../ports/ledger-store';
+import { allEventsOfType, payloadField } from './ledger-event-reading';
 
 /** Written by retirement (main/core/retirement/retirement-ledger.ts): a device certificate to revoke. */
 export const REVOCATION_REQUESTED_EVENT = 'certificate.revocation-requested';
@@ -32,8 +33,6 @@ export interface PendingRevocation {
   requestEventId: string;
 }
 
-/** Events read per page while collecting requests. */
-const PAGE = 500;
 
 /**
  * Revocation requests no `certificate.revoked` covers yet, oldest first, one per serial. What was
@@ -42,14 +41,14 @@ const PAGE = 500;
  */
 export function pendingRevocations(store: Pick<LedgerStore, 'listEvents'>): PendingRevocation[] {
   const revoked = new Set<string>();
-  for (const event of allOfType(store, REVOKED_EVENT)) {
-    const serial = field(event, 'certificateSerial');
+  for (const event of allEventsOfType(store, REVOKED_EVENT)) {
+    const serial = payloadField(event, 'certificateSerial');
     if (typeof serial === 'string') revoked.add(serial);
   }
   const pending: PendingRevocation[] = [];
-  for (const event of allOfType(store, REVOCATION_REQUESTED_EVENT).reverse()) {
-    const serial = field(event, 'certificateSerial');
-    const reasonCode = field(event, 'reasonCode');
+  for (const event of allEventsOfType(store, REVOCATION_REQUESTED_EVENT).reverse()) {
+    const serial = payloadField(event, 'certificateSerial');
+    const reasonCode = payloadField(event, 'reasonCode');
     if (typeof serial !== 'string' || revoked.has(serial)) continue;
     revoked.add(serial);
     pending.push({
@@ -108,22 +107,7 @@ export async function sendPendingRevocations(
   return result;
 }
 
-function allOfType(store: Pick<LedgerStore, 'listEvents'>, type: string): StoredEvent[] {
-  const events: StoredEvent[] = [];
-  let before: number | undefined;
-  for (;;) {
-    const page = store.listEvents({ type, limit: PAGE, ...(before === undefined ? {} : { before }) });
-    events.push(...page);
-    if (page.length < PAGE) return events;
-    before = page.at(-1)!.position;
-  }
-}
 
-function field(event: StoredEvent, key: string): unknown {
-  const payload = event.payload;
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
-  return payload[key];
-}
 
 /** The ports the scheduler gets: the ledger to read, and `append` to record each confirmation. */
 export function revocationSyncPorts(

@@ -1,8 +1,9 @@
 import { AppError, toAppError } from '../../../shared/errors';
 import type { FleetClient } from '../ports/fleet-client';
-import type { LedgerStore, StoredEvent } from '../ports/ledger-store';
+import type { LedgerStore } from '../ports/ledger-store';
 import { IdentityEvent } from '../identity/identity-ledger';
 import type { AppendRequest } from '../ledger/ledger-service';
+import { allEventsOfType, payloadField } from './ledger-event-reading';
 
 /** The fleet server's answer to POST /certificates/offline, summed over batches. */
 export interface OfflineRegistrationResult {
@@ -27,8 +28,6 @@ export function canRegisterOfflineCertificates(client: FleetClient): client is F
 /** Recorded after the fleet server confirmed it holds these offline-issued certificates. */
 export const OFFLINE_REGISTERED_EVENT = 'certificate.offline-registered';
 
-/** How many events one ledger page reads while collecting issuances. */
-const PAGE = 500;
 
 export interface PendingOfflineCertificate {
   certificateSerial: string;
@@ -43,13 +42,13 @@ export interface PendingOfflineCertificate {
  */
 export function pendingOfflineCertificates(store: Pick<LedgerStore, 'listEvents'>): PendingOfflineCertificate[] {
   const registered = new Set<string>();
-  for (const event of allOfType(store, OFFLINE_REGISTERED_EVENT)) {
+  for (const event of allEventsOfType(store, OFFLINE_REGISTERED_EVENT)) {
     const serials = payloadField(event, 'serials');
     if (Array.isArray(serials)) for (const serial of serials) if (typeof serial === 'string') registered.add(serial);
   }
   const pending: PendingOfflineCertificate[] = [];
   const seen = new Set<string>();
-  for (const event of allOfType(store, IdentityEvent.issuedOffline).reverse()) {
+  for (const event of allEventsOfType(store, IdentityEvent.issuedOffline).reverse()) {
     const certificateSerial = payloadField(event, 'certificateSerial');
     const certificatePem = payloadField(event, 'certificatePem');
     if (typeof certificateSerial !== 'string' || typeof certificatePem !== 'string') continue;
@@ -60,23 +59,7 @@ export function pendingOfflineCertificates(store: Pick<LedgerStore, 'listEvents'
   return pending;
 }
 
-/** Every event of a type, newest first, paged so that a large ledger is read in bounded steps. */
-function allOfType(store: Pick<LedgerStore, 'listEvents'>, type: string): StoredEvent[] {
-  const events: StoredEvent[] = [];
-  let before: number | undefined;
-  for (;;) {
-    const page = store.listEvents({ type, limit: PAGE, ...(before === undefined ? {} : { before }) });
-    events.push(...page);
-    if (page.length < PAGE) return events;
-    before = page.at(-1)!.position;
-  }
-}
 
-function payloadField(event: StoredEvent, key: string): unknown {
-  const payload = event.payload;
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
-  return payload[key];
-}
 
 export interface OfflineCertificateSyncPorts {
   store: Pick<LedgerStore, 'listEvents'>;

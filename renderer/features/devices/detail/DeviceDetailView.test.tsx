@@ -22,7 +22,7 @@ const device = makeDevice({
 
 function detailBridge(history: () => LedgerEvent[]): FakeBridge {
   return new FakeBridge({
-    'devices:list': () => ({ devices: [makeDevice({ id: 'other', serial: 'SN-OTHER' }), device] }),
+    'devices:get': (input) => ({ device: input?.deviceId === device.id ? device : null }),
     'ledger:device-history': () => ({ events: history() }),
     'identity:certificate': ({ deviceId } = { deviceId: '' }) => ({ deviceId, certificate: null, history: [] }),
     'app:info': () => ({

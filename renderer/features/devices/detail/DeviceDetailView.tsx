@@ -14,12 +14,12 @@ import { DeviceSightings } from './DeviceSightings';
 import { DeviceActions } from './DeviceActions';
 import { DeviceCertificateSection } from './DeviceCertificateSection';
 import { DeviceConfigurationSection } from './DeviceConfigurationSection';
-import { useDevice } from './use-device';
+import { useDeviceById } from '../use-device-by-id';
 import { useDeviceHistory } from './use-device-history';
 
 /** One device (ux.md, "Device detail"): what it is, where it is seen, and its ledger history. */
 export function DeviceDetailView({ deviceId }: { deviceId: string }) {
-  const lookup = useDevice(deviceId);
+  const lookup = useDeviceById(deviceId);
   const history = useDeviceHistory(deviceId);
   const info = useCommand('app:info');
   const { device } = lookup;
