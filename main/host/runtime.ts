@@ -141,9 +141,14 @@ export function openStationRuntime(options: StationRuntimeOptions): Promise<Stat
   }
   const usb = options.enableUsbDiscovery === false ? null : startUsbDiscovery(core, logger, options.usbBus);
   const mdns = options.enableMdns === false ? null : startMdnsDiscovery(core, logger);
+  // The UI hosts keep a flash process loaded per connected device (at most the parallel-job limit),
+  // started one per tick: a job then does not fork and load the flash code on the station's event loop
+  // at the moment it starts, sixteen at once on a factory line.
+  const warmFlashProcesses = options.host !== 'cli';
   const poll = setInterval(() => {
     try {
       core.tick();
+      if (warmFlashProcesses) flashExecutor.warmOne(Math.min(core.registry.list().length, WARM_FLASH_PROCESS_LIMIT));
     } catch (error: unknown) {
       logger.error({ err: error }, 'periodic core housekeeping failed');
     }
@@ -187,6 +192,9 @@ function startMdnsDiscovery(core: Core, logger: Logger): { stop: () => Promise<v
     },
   };
 }
+
+/** Idle flash processes kept at most: the default limit on parallel jobs. */
+const WARM_FLASH_PROCESS_LIMIT = 16;
 
 function ensureDataDir(dataDir: string): void {
   try {
