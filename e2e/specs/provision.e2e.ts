@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalKeyVault } from '../../main/adapters/key-vault/local-key-vault-setup';
 import { toPem } from '../../main/core/identity/certificate-facts';
@@ -13,8 +13,7 @@ import { makeTempDir } from '../../main/test-support/temp-dir';
 import { FlashRig } from '../flash/flash-lab-rig';
 import { isProcessAlive } from '../lab/process-liveness';
 import { copyExampleRecipe } from '../provision/provision-fixture';
-import { launchChromium, openWatchedPage } from '../support/browser';
-import { startStationProcess, type StationProcess } from '../support/station-process';
+import { appSkipReason, appTarget, startAppUnderTest, titleWithSkipReason, type AppUnderTest } from '../support/app-under-test';
 
 /**
  * The Provision and Retire flows from the browser (issues #5 and #7) against the real station
@@ -33,15 +32,24 @@ const VAULT_ENV = { FIELDLINE_KEY_PASSPHRASE: 'provision-journey-vault-passphras
 const PROVISION_TIMEOUT_MS = 90_000;
 const RETIRE_TIMEOUT_MS = 60_000;
 
+/**
+ * Chromium only for now: the offline CA key is sealed here by the headless station's passphrase vault,
+ * and the Electron app opens sealed keys with the OS keystore (safeStorage) instead, which a test
+ * outside the app cannot seal for. Vitest runs none of the hooks below when the suite is skipped.
+ */
+const SKIP_REASON =
+  appSkipReason() ??
+  (appTarget() === 'electron'
+    ? 'skipped: its offline CA key is sealed by the headless station’s passphrase vault, which the Electron app (OS keystore) cannot open'
+    : undefined);
+
 let dir: ReturnType<typeof makeTempDir>;
 let rig: FlashRig;
-let station: StationProcess;
+let app: AppUnderTest;
 let stationDir: string;
 let recipePath: string;
 let deviceId: string;
-let browser: Browser;
 let page: Page;
-let pageErrors: string[] = [];
 
 const dialogNamed = (name: string): Locator => page.getByRole('dialog', { name });
 
@@ -55,28 +63,28 @@ beforeAll(async () => {
   rig = await FlashRig.start({ transport: 'serial', config: { serialNumber: SERIAL } });
   if (rig.endpoint.kind !== 'serial') throw new Error('a serial rig was asked for');
   deviceId = `hwid:${rig.hardwareId.toUpperCase()}`;
-  station = await startStationProcess(stationDir, {
-    args: ['--no-mdns', '--no-usb', '--no-drives'],
+  app = await startAppUnderTest({
+    dataDir: stationDir,
+    stationArgs: ['--no-mdns', '--no-usb', '--no-drives'],
     env: { FIELDLINE_SERIAL_GLOBS: rig.endpoint.path, FIELDLINE_RECIPES: recipes, ...VAULT_ENV, ...issuerEnv },
+    viewport: { width: 1440, height: 1000 },
   });
-  browser = await launchChromium();
-  ({ page, errors: pageErrors } = await openWatchedPage(browser, { width: 1440, height: 1000 }));
+  page = app.page;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await station?.stop();
+  await app?.close();
   const socats = rig?.socatPids ?? [];
   await rig?.stop();
   dir?.remove();
   for (const pid of socats) expect(isProcessAlive(pid)).toBe(false);
 });
 
-describe('Provision and Retire from the browser: recipe, plan, apply, certificate and configuration, retirement', () => {
+describe.skipIf(SKIP_REASON !== undefined)(titleWithSkipReason('Provision and Retire from the browser: recipe, plan, apply, certificate and configuration, retirement', SKIP_REASON), () => {
   it('offers the station’s recipes for the discovered lab device and shows the plan, the secret only as a hash', async () => {
-    await page.goto(station.url);
+    await app.open();
     await page.locator(`tr[data-device-id="${deviceId}"]`).waitFor({ timeout: 30_000 });
-    await page.goto(`${station.url}#/devices/${encodeURIComponent(deviceId)}`);
+    await app.open(`#/devices/${encodeURIComponent(deviceId)}`);
     await page.getByRole('heading', { name: `Device ${SERIAL}`, level: 1 }).waitFor();
     await page.getByRole('region', { name: 'Configuration' }).getByText('No recipe applied here yet').waitFor();
 
@@ -190,7 +198,7 @@ describe('Provision and Retire from the browser: recipe, plan, apply, certificat
   });
 
   it('raised no script error or CSP violation', () => {
-    expect(pageErrors).toEqual([]);
+    expect(app.errors).toEqual([]);
   });
 });
 
