@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { AppError, toAppError, type SerializedAppError } from '../../../shared/errors';
 import type { FlashEndpoint } from '../../core/jobs/flash-endpoint';
 import { runFlashTask } from '../../core/jobs/run-flash-task';
@@ -5,6 +6,7 @@ import type { Logger } from '../../core/ports/logger';
 import { fileFirmwareSource } from './file-firmware-source';
 import { connectToParent, type ToFlashTask } from './flash-process-parent';
 import { openFlashProcessPorts } from './flash-process-ports';
+import { FLASH_PROCESS_NICENESS } from './flash-process-priority';
 import type { FlashProcessData, FromFlashProcess } from './flash-process-protocol';
 
 // One flash task (SMP, USB DFU or UF2; run-flash-task.ts routes it) in a process of its own (architecture.md: "Long transfers that own a port run in a
@@ -16,6 +18,7 @@ import type { FlashProcessData, FromFlashProcess } from './flash-process-protoco
 // flash-process-parent.ts hides which channel connects it to the station.
 
 const parent = connectToParent();
+yieldCpuToTheStation();
 const controller = new AbortController();
 const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: AppError) => void }>();
 let nextId = 1;
@@ -122,4 +125,13 @@ function processLogger(bindings: Record<string, unknown>): Logger {
     error: log('error'),
     child: (more) => processLogger({ ...bindings, ...more }),
   };
+}
+
+/** Runs this process below the station in CPU priority (flash-process-priority.ts says why). */
+function yieldCpuToTheStation(): void {
+  try {
+    setPriority(FLASH_PROCESS_NICENESS);
+  } catch {
+    // Lowering one's own priority is always allowed on Linux, macOS and Windows; nothing to do if not.
+  }
 }

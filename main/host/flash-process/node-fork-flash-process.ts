@@ -1,7 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FlashProcessExit, FlashProcessHandle } from './flash-process-handle';
 import type { FromFlashProcess, ToFlashProcess } from './flash-process-protocol';
+import { FLASH_PROCESS_NICENESS } from './flash-process-priority';
 
 const BOOT_PATH = fileURLToPath(new URL('./flash-process-boot.mjs', import.meta.url));
 
@@ -11,9 +13,20 @@ const BOOT_PATH = fileURLToPath(new URL('./flash-process-boot.mjs', import.meta.
  * the same messages. Stdout is ignored (the process logs over IPC); stderr is piped for the executor.
  */
 export function forkFlashProcess(): FlashProcessHandle {
-  return childProcessHandle(
-    fork(BOOT_PATH, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }),
-  );
+  const child = fork(BOOT_PATH, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // Below the station from the first instruction: loading the flash code (tsx compiles it) is the most
+  // CPU a flash process uses, and the station's event loop must not wait for it. The process lowers
+  // itself too (flash-process.ts), which is what an Electron utility process relies on.
+  if (child.pid !== undefined) lowerPriority(child.pid);
+  return childProcessHandle(child);
+}
+
+function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, FLASH_PROCESS_NICENESS);
+  } catch {
+    // The child may already have exited; it then has no priority to lower.
+  }
 }
 
 /** A `child_process` child with an IPC channel, as a flash process handle. */
