@@ -110,6 +110,28 @@ describe('lab SMP device: identity group 64 (protocols.md §7)', () => {
     await expect(readInstalledCertificate(fixture.client)).resolves.toMatchObject({ certificate: leaf });
   });
 
+  it('takes a chain one certificate per request, in order, and answers it one certificate per read', async () => {
+    fixture = await startSmpDeviceFixture();
+    const ca = await startCa();
+    const leaf = await ca.issue(await generateDeviceKeyAndCsr(fixture.client, { subject: 'CN=LAB-0001' }));
+    const part = (index: number, cert: Uint8Array, count = 2) =>
+      identityRequest('write', IdentityCommand.certificate, { cert, index, count });
+    // Out of order: the second certificate first is refused, and nothing is installed.
+    await expect(part(1, ca.der)).rejects.toMatchObject({ code: 'DEVICE_REJECTED' });
+    await expect(readInstalledCertificate(fixture.client)).rejects.toMatchObject({ details: { rc: 3 } });
+    // A part alone installs nothing until the last one arrives; then the whole chain is checked.
+    await part(0, leaf);
+    await expect(readInstalledCertificate(fixture.client)).rejects.toMatchObject({ details: { rc: 3 } });
+    await part(1, ca.der);
+    await expect(identityRequest('read', IdentityCommand.certificate, { index: 1 })).resolves.toEqual({
+      cert: ca.der,
+      count: 2,
+    });
+    await expect(
+      identityRequest('write', IdentityCommand.certificate, { cert: leaf, index: 0, count: 5 }),
+    ).rejects.toMatchObject({ details: { group: 64, rc: 8 } });
+  });
+
   it('refuses a chain before a key exists, for another key, out of order, or that is not X.509', async () => {
     fixture = await startSmpDeviceFixture();
     const ca = await startCa();

@@ -41,11 +41,30 @@ export function registerIdentityGroup(dispatcher: SmpDispatcher, device: SmpDevi
     };
   });
   dispatcher.on(group, IdentityCommand.keyAndCsr, 'write', (body) => generateKeyAndCsr(device, body));
-  dispatcher.on(group, IdentityCommand.certificate, 'write', (body) => installChain(device, body));
-  dispatcher.on(group, IdentityCommand.certificate, 'read', async () => {
+  // A chain arriving one certificate per request (`index`, `count`): held here until the last one.
+  let pending: Uint8Array[] = [];
+  dispatcher.on(group, IdentityCommand.certificate, 'write', async (body): Promise<SmpHandlerResult> => {
+    if (body.index === undefined) return installChain(device, body.chain);
+    const part = receiveChainPart(pending, body);
+    if ('result' in part) {
+      pending = [];
+      return part.result;
+    }
+    pending = part.pending;
+    if (pending.length < part.count) return { body: {} };
+    const chain = pending;
+    pending = [];
+    return installChain(device, chain);
+  });
+  dispatcher.on(group, IdentityCommand.certificate, 'read', async (body): Promise<SmpHandlerResult> => {
     const chain = await device.credentials.readChain();
     if (!chain) return { groupRc: IdentityErrorRc.noCertificate };
-    return { body: { cert: chain[0]!, chain } };
+    if (body.index === undefined) return { body: { cert: chain[0]!, chain } };
+    const index = body.index;
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw new InvalidField('index');
+    const certificate = chain[index];
+    if (certificate === undefined) return { smpRc: SmpRc.invalid, reason: `no certificate ${index}` };
+    return { body: { cert: certificate, count: chain.length } };
   });
   dispatcher.on(group, IdentityCommand.zeroize, 'write', async () => {
     await wipeForgetting(device, async () => {
@@ -76,12 +95,29 @@ async function generateKeyAndCsr(device: SmpDeviceContext, body: SmpMap): Promis
   return { body: { csr: new Uint8Array(csr.rawData) } };
 }
 
-async function installChain(device: SmpDeviceContext, body: SmpMap): Promise<SmpHandlerResult> {
-  const chain = body.chain;
+/**
+ * One certificate of a chain sent in parts: `{"cert", "index", "count"}`, index 0 first, in order.
+ * Answers the chain so far, or the refusal that ends the transfer.
+ */
+function receiveChainPart(
+  pending: readonly Uint8Array[],
+  body: SmpMap,
+): { pending: Uint8Array[]; count: number } | { result: SmpHandlerResult } {
+  const { index, count, cert } = body;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw new InvalidField('index');
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) throw new InvalidField('count');
+  if (!(cert instanceof Uint8Array)) throw new InvalidField('cert');
+  if (count > MAX_CERTIFICATE_CHAIN_LENGTH) return { result: { groupRc: IdentityErrorRc.chainTooLong } };
+  if (index >= count || index !== (index === 0 ? 0 : pending.length))
+    return { result: { smpRc: SmpRc.invalid, reason: `certificate ${index} of ${count} out of order` } };
+  return { pending: [...(index === 0 ? [] : pending), cert], count };
+}
+
+async function installChain(device: SmpDeviceContext, chain: unknown): Promise<SmpHandlerResult> {
   if (chain === undefined) return { smpRc: SmpRc.invalid, reason: 'chain missing' };
   if (!Array.isArray(chain) || !chain.every((entry) => entry instanceof Uint8Array))
     throw new InvalidField('chain');
-  const ders = chain as Uint8Array[];
+  const ders = chain;
   if (ders.length === 0) return { groupRc: IdentityErrorRc.invalidCertificate };
   if (ders.length > MAX_CERTIFICATE_CHAIN_LENGTH) return { groupRc: IdentityErrorRc.chainTooLong };
   const key = await device.credentials.readPrivateKey();

@@ -22,12 +22,16 @@ const clientAnswering = (answer: SmpMap) => {
 describe('identity group 64 client (protocols.md §7)', () => {
   it('sends each command to group 64 with the documented id, op and body', async () => {
     const der = Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01);
+    const issuer = Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x02);
+    const installed = [der, issuer];
     const transport = new SmpTestTransport({
       behaviour: (request) =>
         [
           { hwid: Uint8Array.of(1, 2), model: 'm', serial: 's' } as SmpMap,
           { csr: der },
-          request.op === SmpOp.read ? { cert: der, chain: [der] } : {},
+          request.op === SmpOp.read
+            ? { cert: installed[request.body.index as number]!, count: installed.length }
+            : {},
           {},
         ][request.commandId]!,
     });
@@ -38,24 +42,29 @@ describe('identity group 64 client (protocols.md §7)', () => {
       serialNumber: 's',
     });
     await expect(generateDeviceKeyAndCsr(client, { subject: 'CN=x' })).resolves.toEqual(der);
-    await installCertificateChain(client, [der, der]);
-    await expect(readInstalledCertificate(client)).resolves.toEqual({ certificate: der, chain: [der] });
+    await installCertificateChain(client, installed);
+    await expect(readInstalledCertificate(client)).resolves.toEqual({ certificate: der, chain: installed });
     await zeroizeDevice(client);
     expect(transport.sent.map(({ op, group, commandId, body }) => ({ op, group, commandId, body }))).toEqual([
       { op: SmpOp.read, group: 64, commandId: 0, body: {} },
       { op: SmpOp.write, group: 64, commandId: 1, body: { subject: 'CN=x', alg: 'p256' } },
-      { op: SmpOp.write, group: 64, commandId: 2, body: { chain: [der, der] } },
-      { op: SmpOp.read, group: 64, commandId: 2, body: {} },
+      // One certificate per request each way: a whole chain can outgrow a UDP datagram.
+      { op: SmpOp.write, group: 64, commandId: 2, body: { cert: der, index: 0, count: 2 } },
+      { op: SmpOp.write, group: 64, commandId: 2, body: { cert: issuer, index: 1, count: 2 } },
+      { op: SmpOp.read, group: 64, commandId: 2, body: { index: 0 } },
+      { op: SmpOp.read, group: 64, commandId: 2, body: { index: 1 } },
       { op: SmpOp.write, group: 64, commandId: 3, body: {} },
     ]);
   });
 
-  it('reads a certificate answer without a chain as a chain of one', async () => {
-    const { client } = clientAnswering({ cert: Uint8Array.of(9) });
+  it('reads a chain of one in one request, and refuses an answer without its count', async () => {
+    const { client } = clientAnswering({ cert: Uint8Array.of(9), count: 1 });
     await expect(readInstalledCertificate(client)).resolves.toEqual({
       certificate: Uint8Array.of(9),
       chain: [Uint8Array.of(9)],
     });
+    const { client: older } = clientAnswering({ cert: Uint8Array.of(9) });
+    await expect(readInstalledCertificate(older)).rejects.toMatchObject({ code: 'DEVICE_PROTOCOL' });
   });
 
   it('refuses to send an empty or over-long chain', async () => {

@@ -35,9 +35,9 @@ const identitySchema = z.object({
   serial: z.string().min(1).max(64),
 });
 const csrSchema = z.object({ csr: smpBytes.refine((bytes) => bytes.length > 0, 'must not be empty') });
-const certificateSchema = z.object({
+const certificatePartSchema = z.object({
   cert: smpBytes.refine((bytes) => bytes.length > 0, 'must not be empty'),
-  chain: z.array(smpBytes).min(1).max(MAX_CERTIFICATE_CHAIN_LENGTH).optional(),
+  count: z.number().int().min(1).max(MAX_CERTIFICATE_CHAIN_LENGTH),
 });
 
 /** Reads the device's hardware id, model and serial number. */
@@ -88,16 +88,20 @@ export async function installCertificateChain(
       `A certificate chain holds 1 to ${MAX_CERTIFICATE_CHAIN_LENGTH} certificates, not ${chain.length}`,
     );
   }
-  await client.request(
-    {
-      op: 'write',
-      group: SmpGroup.fieldlineIdentity,
-      commandId: IdentityCommand.certificate,
-      body: { chain: [...chain] },
-      timeoutMs: SLOW_COMMAND_TIMEOUT_MS,
-    },
-    signal,
-  );
+  // One certificate per request: a whole chain can outgrow a UDP datagram (1,500 bytes) or a small
+  // device's SMP buffer, while a single certificate fits either.
+  for (const [index, certificate] of chain.entries()) {
+    await client.request(
+      {
+        op: 'write',
+        group: SmpGroup.fieldlineIdentity,
+        commandId: IdentityCommand.certificate,
+        body: { cert: certificate, index, count: chain.length },
+        timeoutMs: SLOW_COMMAND_TIMEOUT_MS,
+      },
+      signal,
+    );
+  }
 }
 
 /** Reads back the installed certificate and its chain; DEVICE_REJECTED (NO_CERTIFICATE) when none is. */
@@ -105,12 +109,33 @@ export async function readInstalledCertificate(
   client: SmpClient,
   signal?: AbortSignal,
 ): Promise<InstalledCertificate> {
-  const body = await client.request(
-    { op: 'read', group: SmpGroup.fieldlineIdentity, commandId: IdentityCommand.certificate },
-    signal,
-  );
-  const parsed = parseSmpResponse(certificateSchema, body, 'identity certificate read');
-  return { certificate: parsed.cert, chain: parsed.chain ?? [parsed.cert] };
+  const readPart = async (index: number) =>
+    parseSmpResponse(
+      certificatePartSchema,
+      await client.request(
+        {
+          op: 'read',
+          group: SmpGroup.fieldlineIdentity,
+          commandId: IdentityCommand.certificate,
+          body: { index },
+        },
+        signal,
+      ),
+      'identity certificate read',
+    );
+  // Certificate by certificate, as installed (a whole chain may not fit one answer).
+  const first = await readPart(0);
+  const chain = [first.cert];
+  for (let index = 1; index < first.count; index += 1) {
+    const part = await readPart(index);
+    if (part.count !== first.count)
+      throw new AppError(
+        'DEVICE_PROTOCOL',
+        `the device's chain changed while it was read (${first.count} → ${part.count} certificates)`,
+      );
+    chain.push(part.cert);
+  }
+  return { certificate: first.cert, chain };
 }
 
 /**
