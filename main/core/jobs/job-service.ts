@@ -22,6 +22,7 @@ import {
   type UnfinishedJob,
 } from './job-records';
 import { JobSlots } from './job-slots';
+import { processIsAlive } from './process-is-alive';
 
 export interface JobServiceOptions {
   ledger: JobLedger;
@@ -372,15 +373,5 @@ export class JobService {
 
   #nowIso(): string {
     return new Date(this.#options.clock.nowMs()).toISOString();
-  }
-}
-
-function processIsAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error: unknown) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -12,6 +12,7 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { findUnfinishedOperations, OperationEvent, type OperationLedger } from './operation-records';
 import { StepProgress } from './step-progress';
+import { processIsAlive } from '../jobs/process-is-alive';
 
 /** A JSON object of evidence, recorded with the step's checkpoint. */
 export type StepEvidence = { [key: string]: JsonValue };
@@ -345,14 +346,4 @@ export class OperationService {
 
 function toJson(value: unknown): JsonValue {
   return JSON.parse(JSON.stringify(value)) as JsonValue;
-}
-
-function processIsAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error: unknown) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { AppError } from '../../../shared/errors';
@@ -15,6 +14,7 @@ import { writeLine, type CliOutput } from './cli-output';
 import { openDeviceClient, locateSmpDevice, parseEnrollTarget } from './enroll-device-link';
 import { EXIT } from './exit-codes';
 import { openCliCore } from './open-cli-core';
+import { cliActor } from './cli-actor';
 
 export interface EnrollOptions {
   device: string;
@@ -61,7 +61,7 @@ export async function enrollDeviceCommand(
   try {
     const { core } = cli;
     const vault = openLocalKeyVault({ dataDir });
-    const actor = `cli:${safeUserName()}`;
+    const actor = cliActor();
     const ledger = { append: core.append, listEvents: core.ledger.listEvents.bind(core.ledger) };
     const opened = await openCertificateIssuer({
       choice: options.issuer,
@@ -135,13 +135,6 @@ async function printResult(output: CliOutput, enrolled: EnrolledDevice): Promise
   for (const line of lines) await writeLine(output.stdout, line);
 }
 
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Prints each step as it starts: a JSON line, or a plain line. */
 class StepReporter {

@@ -1,12 +1,9 @@
-import { mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { userInfo } from 'node:os';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { JobProgress, JobSummary, JsonValue, LedgerEvent } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
-import { SqliteLedgerStore } from '../../adapters/ledger/sqlite-ledger-store';
 import { SerialportPorts } from '../../adapters/serial/serialport-ports';
 import { NodeDatagramNetwork } from '../../adapters/udp/node-datagram-network';
-import { createPinoLogger } from '../../adapters/pino-logger';
 import { createCore, type Core } from '../../core/create-core';
 import { SMP_SERIAL_DEFAULT_BAUD } from '../../core/drivers/smp/smp-flasher-link';
 import type { FlashEndpoint } from '../../core/jobs/flash-endpoint';
@@ -14,13 +11,15 @@ import { registryDeviceLocator } from '../../core/jobs/device-locator';
 import { identifySmpDevice } from '../../core/jobs/identify-smp-device';
 import { systemClock } from '../../core/ports/clock';
 import { readAppVersion } from '../app-version';
-import { ledgerPath, resolveDataDir } from '../data-dir';
+import { resolveDataDir } from '../data-dir';
 import { readBundleProtocols } from '../flash-process/bundle-protocols';
 import { ProcessFlashExecutor } from '../flash-process/process-flash-executor';
 import { openStationRuntime } from '../runtime';
 import { writeError, writeLine, type CliOutput } from './cli-output';
 import { EXIT } from './exit-codes';
 import { parseDeviceArgument, uf2DriveDeviceId, usbDfuDeviceId } from './flash-device-argument';
+import { cliActor } from './cli-actor';
+import { openCliDataFolder } from './cli-data-folder';
 
 export { parseDeviceArgument } from './flash-device-argument';
 
@@ -161,23 +160,14 @@ async function findById(
 }
 
 function openFlashCore(dataDir: string): { core: Core; close: () => Promise<void> } {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (error: unknown) {
-    throw new AppError('DATA_DIR_UNUSABLE', `cannot create the data folder ${dataDir}`, {
-      cause: error,
-      details: { dataDir },
-    });
-  }
-  const store = SqliteLedgerStore.open(ledgerPath(dataDir));
-  const log = createPinoLogger({ destination: join(dataDir, 'logs', 'cli.log') });
+  const { store, log, close } = openCliDataFolder(dataDir);
   const core = createCore(
     {
       ledgerStore: store,
       clock: systemClock,
       logger: log.logger,
       flashExecutor: new ProcessFlashExecutor({ logger: log.logger.child({ area: 'flash' }) }),
-      jobs: { actor: `cli:${safeUserName()}`, bundleProtocols: readBundleProtocols },
+      jobs: { actor: cliActor(), bundleProtocols: readBundleProtocols },
     },
     { host: 'cli', version: readAppVersion(), dataDir, platform: process.platform },
   );
@@ -185,8 +175,7 @@ function openFlashCore(dataDir: string): { core: Core; close: () => Promise<void
     core,
     close: async () => {
       await core.jobs.stop();
-      store.close();
-      log.close();
+      close();
     },
   };
 }
@@ -212,13 +201,6 @@ function exitCodeOf(job: JobSummary): number {
   return EXIT.failed;
 }
 
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Prints a job as it goes: JSON lines, or a line per step and a progress line every second. */
 class FlashReporter {

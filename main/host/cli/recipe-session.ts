@@ -1,10 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ProvisionInput } from '../../../shared/contract/provision';
 import { AppError } from '../../../shared/errors';
-import { SqliteLedgerStore } from '../../adapters/ledger/sqlite-ledger-store';
-import { createPinoLogger } from '../../adapters/pino-logger';
 import { createCore, type Core } from '../../core/create-core';
 import { SMP_SERIAL_DEFAULT_BAUD, type SmpEndpoint } from '../../core/drivers/smp/smp-flasher-link';
 import { identifySmpDevice } from '../../core/jobs/identify-smp-device';
@@ -14,12 +10,14 @@ import type { IdentityLedger } from '../../core/identity/identity-ledger';
 import { SerialportPorts } from '../../adapters/serial/serialport-ports';
 import { NodeDatagramNetwork } from '../../adapters/udp/node-datagram-network';
 import { readAppVersion } from '../app-version';
-import { ledgerPath, resolveDataDir } from '../data-dir';
+import { resolveDataDir } from '../data-dir';
 import { ProcessFlashExecutor } from '../flash-process/process-flash-executor';
 import { locateSmpDevice, openDeviceClient } from './enroll-device-link';
 import { loadTrustStore } from './firmware-files';
 import { parseDeviceArgument } from './flash-device-argument';
 import { readRecipeGitRevision } from './recipe-git-revision';
+import { cliActor } from './cli-actor';
+import { openCliDataFolder } from './cli-data-folder';
 
 /** The flags `plan` and `apply` share. */
 export interface RecipeCommandOptions {
@@ -94,15 +92,9 @@ export async function openRecipeSession(
     given.kind === 'id'
       ? given.deviceId
       : (await identifySmpDevice({ serialPorts: new SerialportPorts(), datagrams: new NodeDatagramNetwork() }, endpoint, stop)).deviceId;
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (error: unknown) {
-    throw new AppError('DATA_DIR_UNUSABLE', `cannot create the data folder ${dataDir}`, { cause: error, details: { dataDir } });
-  }
+  const { store, log, close } = openCliDataFolder(dataDir);
   const trust = loadTrustStore(options.trustStore);
-  const store = SqliteLedgerStore.open(ledgerPath(dataDir));
-  const log = createPinoLogger({ destination: join(dataDir, 'logs', 'cli.log') });
-  const actor = `cli:${safeUserName()}`;
+  const actor = cliActor();
   const core: Core = createCore(
     {
       ledgerStore: store,
@@ -147,16 +139,8 @@ export async function openRecipeSession(
     close: async () => {
       await opened.operations.stop();
       await opened.jobs.stop();
-      store.close();
-      log.close();
+      close();
     },
   };
 }
 
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}

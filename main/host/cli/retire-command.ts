@@ -1,22 +1,20 @@
-import { mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { OperationSummary } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { openLocalKeyVault } from '../../adapters/key-vault/local-key-vault-setup';
-import { SqliteLedgerStore } from '../../adapters/ledger/sqlite-ledger-store';
-import { createPinoLogger } from '../../adapters/pino-logger';
 import { createCore } from '../../core/create-core';
 import { SMP_SERIAL_DEFAULT_BAUD } from '../../core/drivers/smp/smp-flasher-link';
 import { systemClock } from '../../core/ports/clock';
 import { RetirementEvent } from '../../core/retirement/retirement-ledger';
 import { StationSigningKey } from '../../core/retirement/station-signing-key';
 import { readAppVersion } from '../app-version';
-import { ledgerPath, resolveDataDir } from '../data-dir';
+import { resolveDataDir } from '../data-dir';
 import { writeError, writeLine, type CliOutput } from './cli-output';
 import { openDeviceClient } from './enroll-device-link';
 import { EXIT } from './exit-codes';
 import { resolveRetireTarget } from './retire-device-link';
+import { cliActor } from './cli-actor';
+import { openCliDataFolder } from './cli-data-folder';
 
 export interface RetireOptions {
   device?: string;
@@ -62,14 +60,8 @@ export async function retireDevice(
   }
   const dataDir = resolveDataDir({ flag: dataDirFlag });
   const target = await resolveRetireTarget(options.device, { baudRate, waitSeconds, dataDir, mdns: options.mdns, serial: options.serial }, stop);
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (error: unknown) {
-    throw new AppError('DATA_DIR_UNUSABLE', `cannot create the data folder ${dataDir}`, { cause: error, details: { dataDir } });
-  }
-  const store = SqliteLedgerStore.open(ledgerPath(dataDir));
-  const log = createPinoLogger({ destination: join(dataDir, 'logs', 'cli.log') });
-  const actor = `cli:${safeUserName()}`;
+  const { store, log, close } = openCliDataFolder(dataDir);
+  const actor = cliActor();
   const signingKey = new StationSigningKey(retirementFolder(dataDir), openLocalKeyVault({ dataDir }));
   const core = createCore(
     {
@@ -119,8 +111,7 @@ export async function retireDevice(
   } finally {
     subscription.dispose();
     await core.operations.stop();
-    store.close();
-    log.close();
+    close();
   }
 }
 
@@ -151,10 +142,3 @@ async function reportResult(
   return isWipeFailure ? EXIT.wipeNotVerified : EXIT.failed;
 }
 
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
